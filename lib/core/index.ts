@@ -1,0 +1,1 @@
+export type { NumericArray, DType, ArrayLike2D, Matrix } from './types.js';

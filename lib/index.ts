@@ -16,3 +16,4 @@ export * from './metrics/index.js';
 export * from './plot/index.js';
 export * from './nn/index.js';
 export * from './data/index.js';
+export * from './notebook/index.js';

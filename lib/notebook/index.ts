@@ -1,0 +1,3 @@
+export * from './profile.js';
+export * from './display.js';
+export * from './environment.js';

@@ -1,0 +1,76 @@
+/**
+ * Exports executed notebooks (build/notebooks/*.ipynb) to reveal.js slides in
+ * build/slides/NAME.slides.html that work offline: reveal.js, require.js, jQuery and
+ * MathJax come from this project's node_modules (the npm registry), copied into
+ * build/slides/assets/, instead of the CDNs nbconvert's template points at.
+ *
+ *   npm run slides            # every executed notebook
+ *   npm run slides -- 01      # only those whose names contain 01
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILD_NOTEBOOKS, BUILD_SLIDES, ROOT, findPython, jupyterEnv } from './jupyter.js';
+
+const NM = join(ROOT, 'node_modules');
+
+/** Copies the offline assets the slides load (only the MathJax parts the CommonHTML output uses). */
+export function copySlideAssets(dest = join(BUILD_SLIDES, 'assets')): void {
+  const copies: [string, string][] = [
+    ['reveal.js/dist', 'reveal.js/dist'],
+    ['reveal.js/plugin', 'reveal.js/plugin'],
+    ['requirejs/require.js', 'require.js'],
+    ['jquery/dist/jquery.min.js', 'jquery.min.js'],
+    ['mathjax/MathJax.js', 'mathjax/MathJax.js'],
+    ['mathjax/config', 'mathjax/config'],
+    ['mathjax/extensions', 'mathjax/extensions'],
+    ['mathjax/jax/input/TeX', 'mathjax/jax/input/TeX'],
+    ['mathjax/jax/output/CommonHTML', 'mathjax/jax/output/CommonHTML'],
+    ['mathjax/jax/element', 'mathjax/jax/element'],
+    ['mathjax/localization/en', 'mathjax/localization/en'],
+    ['mathjax/fonts/HTML-CSS/TeX/woff', 'mathjax/fonts/HTML-CSS/TeX/woff'],
+  ];
+  for (const [from, to] of copies) {
+    const src = join(NM, from);
+    if (!existsSync(src)) throw new Error(`slides: ${src} is missing; run npm ci`);
+    cpSync(src, join(dest, to), { recursive: true });
+  }
+}
+
+/** Exports the named executed notebooks; returns the written slide files. */
+export function exportSlides(names?: readonly string[]): string[] {
+  const python = findPython('nbconvert');
+  const list = (names ?? readdirSync(BUILD_NOTEBOOKS).filter((f) => f.endsWith('.ipynb'))).slice().sort();
+  mkdirSync(BUILD_SLIDES, { recursive: true });
+  copySlideAssets();
+  const written: string[] = [];
+  for (const name of list) {
+    const src = join(BUILD_NOTEBOOKS, name);
+    if (!existsSync(src)) throw new Error(`slides: ${src} does not exist; execute the notebook first (npm run notebooks)`);
+    const r = spawnSync(
+      python,
+      [
+        '-m', 'nbconvert', '--to', 'slides', src, '--output-dir', BUILD_SLIDES,
+        '--SlidesExporter.reveal_url_prefix=assets/reveal.js',
+        '--SlidesExporter.require_js_url=assets/require.js',
+        '--SlidesExporter.jquery_url=assets/jquery.min.js',
+        '--SlidesExporter.mathjax_url=assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe',
+        '--SlidesExporter.reveal_theme=simple',
+        '--SlidesExporter.reveal_transition=none',
+        '--SlidesExporter.reveal_scroll=True',
+      ],
+      { env: jupyterEnv(), encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`slides: nbconvert failed for ${name}:\n${r.stderr}`);
+    const out = join(BUILD_SLIDES, name.replace(/\.ipynb$/, '.slides.html'));
+    written.push(out);
+    console.log(`slides: ${out}`);
+  }
+  return written;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const filters = process.argv.slice(2);
+  const all = readdirSync(BUILD_NOTEBOOKS).filter((f) => f.endsWith('.ipynb'));
+  exportSlides(filters.length ? all.filter((f) => filters.some((w) => f.includes(w))) : all);
+}

@@ -1,0 +1,50 @@
+/**
+ * The main job (`npm start`): makes the lecture's data if missing, executes every notebook
+ * through the tslab kernel on the default backend choice (CPU unless a GPU is found), and
+ * exports executed notebooks (build/notebooks/) and slides (build/slides/). Prints the
+ * time per notebook and the total.
+ *
+ *   npm start                         # lecture profile (the lecture's parameters)
+ *   npm start -- --profile quick      # CI's quick profile
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, listNotebooks } from './jupyter.js';
+import { runNotebooks } from './run-notebooks.js';
+import { exportSlides } from './export-slides.js';
+
+const args = process.argv.slice(2);
+const pi = args.indexOf('--profile');
+const profile = pi >= 0 ? args[pi + 1] : process.env.NSEG_PROFILE ?? 'lecture';
+if (profile !== 'lecture' && profile !== 'quick') {
+  console.error(`--profile must be quick or lecture, got ${profile ?? 'nothing'}`);
+  process.exit(2);
+}
+const t0 = performance.now();
+
+const makeData = join(ROOT, 'scripts', 'make-data.ts');
+if (existsSync(makeData)) {
+  console.log('▶ data (makes what is missing in data/)');
+  const td = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', makeData], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('making the data failed');
+    process.exit(1);
+  }
+  console.log(`  data ready in ${((performance.now() - td) / 1000).toFixed(1)} s`);
+}
+
+const names = listNotebooks();
+const results = runNotebooks(names, profile);
+const failed = results.filter((r) => !r.ok);
+if (failed.length || results.length < names.length) {
+  console.error(`\nmain job stopped: ${failed.map((f) => f.notebook).join(', ')} failed`);
+  process.exit(1);
+}
+console.log('▶ slides');
+exportSlides(names);
+
+console.log('\n| notebook | seconds |\n|---|---|');
+for (const r of results) console.log(`| ${r.notebook} | ${r.seconds.toFixed(1)} |`);
+console.log(`\nmain job done in ${((performance.now() - t0) / 1000).toFixed(1)} s (profile ${profile}); open build/slides/*.slides.html`);

@@ -1,0 +1,84 @@
+"""Executes one notebook headless through a Jupyter kernel (nbclient) for the project's runner.
+
+Jupyter's own client: it only drives the tslab kernel; no computation of the project is done here.
+Usage: nbexec.py IN.ipynb OUT.ipynb [--timeout SECONDS] [--kernel NAME]
+Stops at the first cell that raises, writes the executed notebook (up to that cell) to OUT
+atomically, and prints one JSON line: {"ok", "seconds", "cells", "failed_cell", "ename", "evalue",
+"stderr_cells", "cell_seconds"}. Exit status 0 when every cell ran without an error output.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    ap.add_argument("--kernel", default="tslab")
+    a = ap.parse_args()
+
+    nb = nbformat.read(a.src, as_version=4)
+    cwd = os.path.dirname(os.path.abspath(a.src))
+    client = NotebookClient(nb, timeout=a.timeout, kernel_name=a.kernel, allow_errors=False,
+                            resources={"metadata": {"path": cwd}}, record_timing=True)
+    t0 = time.time()
+    result = {"ok": True, "failed_cell": None, "ename": None, "evalue": None}
+    cell_seconds = []
+
+    def on_done(cell, cell_index, **_kw):
+        start = cell.metadata.get("execution", {}).get("iopub.execute_input")
+        end = cell.metadata.get("execution", {}).get("shell.execute_reply")
+        cell_seconds.append([cell_index, start, end])
+
+    client.on_cell_executed = on_done
+    failed = None
+    try:
+        with client.setup_kernel():
+            for i, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                try:
+                    client.execute_cell(cell, i)
+                except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+                    failed = (i, e)
+                    break
+    except (DeadKernelError, RuntimeError) as e:
+        failed = (None, e)
+    if failed is not None:
+        idx, e = failed
+        result["ok"] = False
+        result["failed_cell"] = idx
+        err = None
+        if idx is not None:
+            err = next((o for o in nb.cells[idx].get("outputs", []) if o.get("output_type") == "error"), None)
+            result["source"] = nb.cells[idx].source[:2000]
+        result["ename"] = err.get("ename") if err else type(e).__name__
+        result["evalue"] = ((err.get("evalue") if err else None) or str(e))[:4000]
+        if idx is not None:
+            # tslab prints compile errors to the cell's stream, not into the error's value
+            streams = "".join(o.get("text", "") for o in nb.cells[idx].get("outputs", []) if o.get("output_type") == "stream")
+            if streams.strip():
+                result["evalue"] += "\n" + streams[-4000:]
+    stderr_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                    and any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in c.get("outputs", []))]
+    result.update(seconds=round(time.time() - t0, 2), cells=len(nb.cells), stderr_cells=stderr_cells)
+    os.makedirs(os.path.dirname(os.path.abspath(a.dst)), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(a.dst)), suffix=".tmp-ipynb")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        nbformat.write(nb, f)
+    os.replace(tmp, a.dst)
+    print(json.dumps(result))
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

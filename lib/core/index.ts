@@ -1,1 +1,2 @@
-export type { NumericArray, DType, ArrayLike2D, Matrix } from './types.js';
+export * from './types.js';
+export * from './ndarray.js';

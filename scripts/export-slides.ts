@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BUILD_NOTEBOOKS, BUILD_SLIDES, ROOT, findPython, jupyterEnv } from './jupyter.js';
 
 const NM = join(ROOT, 'node_modules');
@@ -37,24 +37,34 @@ export function copySlideAssets(dest = join(BUILD_SLIDES, 'assets')): void {
   }
 }
 
+/** Executed notebooks in build/notebooks/, exercises as `exercises/NAME.ipynb`. */
+function executedNotebooks(): string[] {
+  const pick = (dir: string, prefix: string): string[] =>
+    existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ipynb')).map((f) => prefix + f) : [];
+  return [...pick(BUILD_NOTEBOOKS, ''), ...pick(join(BUILD_NOTEBOOKS, 'exercises'), 'exercises/')];
+}
+
 /** Exports the named executed notebooks; returns the written slide files. */
 export function exportSlides(names?: readonly string[]): string[] {
   const python = findPython('nbconvert');
-  const list = (names ?? readdirSync(BUILD_NOTEBOOKS).filter((f) => f.endsWith('.ipynb'))).slice().sort();
+  const list = (names ?? executedNotebooks()).slice().sort();
   mkdirSync(BUILD_SLIDES, { recursive: true });
   copySlideAssets();
   const written: string[] = [];
   for (const name of list) {
     const src = join(BUILD_NOTEBOOKS, name);
+    // Exercise notebooks live one folder down: their slides point one level up for the assets.
+    const up = '../'.repeat(name.split('/').length - 1);
+    const outDir = join(BUILD_SLIDES, dirname(name));
     if (!existsSync(src)) throw new Error(`slides: ${src} does not exist; execute the notebook first (npm run notebooks)`);
     const r = spawnSync(
       python,
       [
-        '-m', 'nbconvert', '--to', 'slides', src, '--output-dir', BUILD_SLIDES,
-        '--SlidesExporter.reveal_url_prefix=assets/reveal.js',
-        '--SlidesExporter.require_js_url=assets/require.js',
-        '--SlidesExporter.jquery_url=assets/jquery.min.js',
-        '--SlidesExporter.mathjax_url=assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe',
+        '-m', 'nbconvert', '--to', 'slides', src, '--output-dir', outDir,
+        `--SlidesExporter.reveal_url_prefix=${up}assets/reveal.js`,
+        `--SlidesExporter.require_js_url=${up}assets/require.js`,
+        `--SlidesExporter.jquery_url=${up}assets/jquery.min.js`,
+        `--SlidesExporter.mathjax_url=${up}assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe`,
         '--SlidesExporter.reveal_theme=simple',
         '--SlidesExporter.reveal_transition=none',
         '--SlidesExporter.reveal_scroll=True',
@@ -71,6 +81,6 @@ export function exportSlides(names?: readonly string[]): string[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const filters = process.argv.slice(2);
-  const all = readdirSync(BUILD_NOTEBOOKS).filter((f) => f.endsWith('.ipynb'));
+  const all = executedNotebooks();
   exportSlides(filters.length ? all.filter((f) => filters.some((w) => f.includes(w))) : all);
 }

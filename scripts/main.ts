@@ -7,10 +7,7 @@
  *   npm start                         # lecture profile (the lecture's parameters)
  *   npm start -- --profile quick      # CI's quick profile
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, listNotebooks } from './jupyter.js';
+import { ensureData, listNotebooks } from './jupyter.js';
 import { runNotebooks } from './run-notebooks.js';
 import { exportSlides } from './export-slides.js';
 
@@ -23,17 +20,15 @@ if (profile !== 'lecture' && profile !== 'quick') {
 }
 const t0 = performance.now();
 
-const makeData = join(ROOT, 'scripts', 'make-data.ts');
-if (existsSync(makeData)) {
-  console.log('▶ data (makes what is missing in data/)');
-  const td = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', makeData], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error('making the data failed');
-    process.exit(1);
-  }
-  console.log(`  data ready in ${((performance.now() - td) / 1000).toFixed(1)} s`);
+console.log('▶ data (makes what is missing in data/)');
+const td = performance.now();
+try {
+  ensureData();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
 }
+console.log(`  data ready in ${((performance.now() - td) / 1000).toFixed(1)} s`);
 
 const names = listNotebooks();
 const results = runNotebooks(names, profile);

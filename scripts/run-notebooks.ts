@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_NOTEBOOKS, NOTEBOOK_DIR, ROOT, ensureLibAndKernel, findPython, jupyterEnv, listNotebooks } from './jupyter.js';
+import { BUILD_NOTEBOOKS, NOTEBOOK_DIR, ROOT, ensureData, ensureLibAndKernel, findPython, jupyterEnv, listNotebooks } from './jupyter.js';
 import { exportSlides } from './export-slides.js';
 
 export interface NotebookRun {
@@ -95,6 +95,7 @@ function main(): void {
     process.exit(2);
   }
   const t0 = performance.now();
+  ensureData();
   const results = runNotebooks(names, profile);
   const total = (performance.now() - t0) / 1000;
   const failed = results.filter((r) => !r.ok).length + (names.length - results.length);

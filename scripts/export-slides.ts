@@ -8,7 +8,7 @@
  *   npm run slides -- 01      # only those whose names contain 01
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BUILD_NOTEBOOKS, BUILD_SLIDES, ROOT, findPython, jupyterEnv } from './jupyter.js';
 
@@ -34,6 +34,14 @@ export function copySlideAssets(dest = join(BUILD_SLIDES, 'assets')): void {
     const src = join(NM, from);
     if (!existsSync(src)) throw new Error(`slides: ${src} is missing; run npm ci`);
     cpSync(src, join(dest, to), { recursive: true });
+  }
+  // reveal.js' themes import web fonts from Google: drop those imports so the slides make no
+  // network request at all (the themes fall back to local sans-serif fonts).
+  const themes = join(dest, 'reveal.js', 'dist', 'theme');
+  for (const f of readdirSync(themes).filter((n) => n.endsWith('.css'))) {
+    const css = readFileSync(join(themes, f), 'utf8');
+    const local = css.replace(/^@import url\(https?:[^)]*\);\s*$/gm, '');
+    if (local !== css) writeFileSync(join(themes, f), local);
   }
 }
 

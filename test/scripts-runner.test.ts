@@ -1,0 +1,81 @@
+/**
+ * The headless notebook runner (scripts/nbexec.py through the project's tslab kernel) and the
+ * CI count line: a failing cell is reported with its index and error, outputs are kept up to it,
+ * and scripts/ci-count.mjs prints "N passed, M failed" from the real counts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, ensureLibAndKernel, findPython, jupyterEnv } from '../scripts/jupyter.js';
+
+function notebook(cells: string[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript (neutron-seg)', language: 'typescript' } },
+    cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+  });
+}
+
+let python: string | null = null;
+try {
+  python = findPython('nbclient', 'nbformat');
+} catch {
+  python = null;
+}
+
+describe.skipIf(!python)('notebook runner (needs Jupyter nbclient)', () => {
+  it('stops at the first failing cell and names it', () => {
+    ensureLibAndKernel();
+    const dir = mkdtempSync(join(tmpdir(), 'nseg-runner-'));
+    const src = join(dir, 'in.ipynb');
+    const dst = join(dir, 'out.ipynb');
+    writeFileSync(src, notebook(['const a: number = 20;\na + 22', "throw new Error('boom in cell 1')", 'a * 2']));
+    const r = spawnSync(python!, [join(ROOT, 'scripts', 'nbexec.py'), src, dst, '--timeout', '120'], {
+      env: jupyterEnv(),
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    const report = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; failed_cell: number; evalue: string };
+    expect(r.status).not.toBe(0);
+    expect(report.ok).toBe(false);
+    expect(report.failed_cell).toBe(1);
+    expect(report.evalue).toContain('boom in cell 1');
+    const out = JSON.parse(readFileSync(dst, 'utf8')) as { cells: { outputs: { data?: Record<string, string>; text?: string }[] }[] };
+    // tslab shows a cell's last value as a stream or as text/plain, depending on its type.
+    expect(JSON.stringify(out.cells[0]!.outputs)).toContain('42');
+    expect(out.cells[2]!.outputs).toEqual([]);
+  });
+
+  it('reports TypeScript compile errors of a cell', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nseg-runner-'));
+    const src = join(dir, 'in.ipynb');
+    writeFileSync(src, notebook(["const s: number = 'text';"]));
+    const r = spawnSync(python!, [join(ROOT, 'scripts', 'nbexec.py'), src, join(dir, 'out.ipynb')], {
+      env: jupyterEnv(),
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    const report = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; failed_cell: number; evalue: string };
+    expect(report.ok).toBe(false);
+    expect(report.failed_cell).toBe(0);
+    expect(report.evalue).toMatch(/not assignable/);
+  });
+});
+
+describe('ci-count', () => {
+  it('adds vitest and notebook counts and fails on a failed run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nseg-ci-'));
+    writeFileSync(join(dir, 'v.json'), JSON.stringify({ numPassedTests: 7, numFailedTests: 1, testResults: [{ status: 'failed', assertionResults: [] }] }));
+    writeFileSync(join(dir, 'n.json'), JSON.stringify({ passed: 3, failed: 0 }));
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ci-count.mjs'), join(dir, 'v.json'), join(dir, 'n.json'), '1'], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('10 passed, 2 failed');
+    expect(r.status).toBe(1);
+    // No vitest report (type-check or build failed first): counted as a failure.
+    const missing = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ci-count.mjs'), join(dir, 'missing.json'), join(dir, 'n.json'), '0'], { encoding: 'utf8' });
+    expect(missing.stdout.trim()).toBe('3 passed, 1 failed');
+    expect(missing.status).toBe(1);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Slides export: the executed environment notebook becomes reveal.js slides that open in
+ * headless Chromium with every network request blocked, and show the first slide.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { BUILD_SLIDES, findPython } from '../scripts/jupyter.js';
+import { runNotebooks } from '../scripts/run-notebooks.js';
+import { exportSlides } from '../scripts/export-slides.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let ready = existsSync(CHROMIUM);
+try {
+  findPython('nbclient', 'nbconvert');
+} catch {
+  ready = false;
+}
+
+describe.skipIf(!ready)('slides export (needs Jupyter nbconvert and Chromium)', () => {
+  it('exports 00-environment and shows its first slide offline', async () => {
+    const [run] = runNotebooks(['00-environment.ipynb'], 'quick', 300);
+    expect(run?.ok, run?.error).toBe(true);
+    const [file] = exportSlides(['00-environment.ipynb']);
+    expect(file).toBe(join(BUILD_SLIDES, '00-environment.slides.html'));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const external: string[] = [];
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file:')) return route.continue();
+        external.push(url);
+        return route.abort();
+      });
+      await page.goto(pathToFileURL(file!).href);
+      await page.waitForFunction(() => document.querySelector('.reveal.ready') !== null, null, { timeout: 30_000 });
+      const present = await page.locator('.reveal .slides section.present').first().innerText();
+      expect(present).toContain('Machine learning to segment neutron images');
+      expect(external).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});

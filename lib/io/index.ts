@@ -1,1 +1,5 @@
-export {};
+/** File formats: atomic writes, NPY, FITS, PNG, TIFF. */
+export * from './atomic.js';
+export * from './npy.js';
+export * from './fits.js';
+export * from './png.js';

@@ -1,0 +1,25 @@
+/**
+ * Writes the lecture and exercise notebooks from their source scripts in this folder.
+ * Overwrites the notebooks in notebooks/ (they are the source students edit; see nb.ts).
+ *
+ *   npx tsx scripts/notebooks-src/build.ts          # all of them
+ *   npx tsx scripts/notebooks-src/build.ts 03 ex2   # only those whose file names contain 03 or ex2
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeNotebook, type Cell } from './nb.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const filters = process.argv.slice(2);
+const sources = readdirSync(here)
+  .filter((f) => /^(\d\d|ex\d)-.*\.ts$/.test(f))
+  .sort();
+for (const src of sources) {
+  const mod = (await import(pathToFileURL(join(here, src)).href)) as { file: string; title: string; cells: Cell[] };
+  if (filters.length && !filters.some((w) => mod.file.includes(w) || src.includes(w))) continue;
+  const out = join(root, 'notebooks', mod.file);
+  writeNotebook(out, mod.title, mod.cells);
+  console.log(`wrote ${out} (${mod.cells.length} cells)`);
+}

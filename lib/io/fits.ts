@@ -26,6 +26,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { NDArray } from '../core/ndarray.js';
 import type { ArrayLike2D, DType, NumericArray } from '../core/types.js';
 import { writeFileAtomic } from './atomic.js';
+import { fitsjsParseHeader } from './fitsjs.js';
 
 const BLOCK = 2880;
 const CARD = 80;
@@ -192,6 +193,15 @@ function scanHdu(fd: number, fileSize: number, start: number, name: string, prim
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${where}: NAXIS${k} missing or invalid`);
     axes.push(v);
   }
+  if (![8, 16, 32, -32, -64].includes(bitpix)) {
+    throw new Error(`${where}: unsupported BITPIX ${bitpix} (supported: 8, 16, 32, -32, -64)`);
+  }
+  // fitsjs verifies the structure (SIMPLE/XTENSION first, BITPIX, NAXIS range, ...);
+  // its values for the structural keywords must agree with ours.
+  const fj = fitsjsParseHeader(text.slice(0, endAt + CARD), name);
+  if (fj.get('BITPIX') !== bitpix || fj.get('NAXIS') !== naxis || axes.some((v, k) => fj.get(`NAXIS${k + 1}`) !== v)) {
+    throw new Error(`${where}: header parsers disagree on BITPIX/NAXIS (fitsjs vs ours); corrupt header?`);
+  }
   let n = naxis === 0 ? 0 : axes.reduce((a, b) => a * b, 1);
   if (!primary) {
     const pcount = Number(header.get('PCOUNT') ?? 0);
@@ -345,9 +355,6 @@ export function readFits(path: string, opts: ReadFitsOptions = {}): NDArray {
     const where = `readFits ${path}`;
     const info = locateHdu(fd, size, path, opts);
     const { bitpix, axes, header } = info;
-    if (![8, 16, 32, -32, -64].includes(bitpix)) {
-      throw new Error(`${where}: unsupported BITPIX ${bitpix} (supported: 8, 16, 32, -32, -64)`);
-    }
     const xt = header.get('XTENSION');
     if (typeof xt === 'string' && xt.trim() !== 'IMAGE') throw new Error(`${where}: HDU is a ${xt.trim()} extension, not an image`);
     if (axes.length > 3) throw new Error(`${where}: NAXIS = ${axes.length} images are not supported (1 to 3 axes)`);

@@ -3,3 +3,5 @@ export * from './atomic.js';
 export * from './npy.js';
 export * from './fits.js';
 export * from './png.js';
+export * from './fitsjs.js';
+export * from './tiff.js';

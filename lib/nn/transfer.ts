@@ -1,0 +1,180 @@
+/**
+ * Transfer learning helpers for U-Nets: freeze the encoder (the contracting path) of a model
+ * pre-trained on one kind of image, fine-tune the decoder on another, then unfreeze everything.
+ *
+ * The lecture's root-segmentation project pre-trained on retinal-vessel images (thin branching
+ * structures like roots) and fine-tuned on few root radiographs. The encoder's filters describe
+ * local structure (edges, ridges, line ends) that carries over between the two; the decoder maps
+ * them to the new masks.
+ *
+ * Design: the encoder is found from the layer graph, not from layer names or positions, so it
+ * works for any `buildUNet` depth and for hand-built U-Nets: the first up-sampling layers
+ * (`UpSampling2D` or `Conv2DTranspose` whose ancestors contain no other up-sampling layer) start
+ * the decoder, and the encoder is everything they depend on — every encoder level and the
+ * bottleneck. With `includeBottleneck: false` it is only what the `MaxPooling2D` layers depend on.
+ * Freezing sets tfjs' `layer.trainable = false`, which removes the layer's weights from
+ * `model.trainableWeights`: `trainModel` reads that list every epoch, so freezing between two
+ * `trainModel` calls takes effect at once (tfjs' own `model.fit` needs `model.compile` again,
+ * as in Keras). A frozen `BatchNormalization` layer keeps its γ and β, but in training mode tfjs
+ * still updates its moving mean and variance.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type Layer = tf.layers.Layer;
+
+/** Options of {@link freezeEncoder} and {@link encoderLayers}. */
+export interface FreezeEncoderOptions {
+  /** Count the bottleneck (the deepest level, below the last max-pool) as encoder. Default true. */
+  readonly includeBottleneck?: boolean;
+}
+
+/** What {@link freezeEncoder} and {@link unfreezeAll} report. */
+export interface FreezeReport {
+  /** Names of the layers that are frozen now (no trainable weights change in training). */
+  readonly frozenLayers: string[];
+  /** Number of weights (scalars) that training updates. */
+  readonly trainableParams: number;
+  /** Number of weights that training leaves alone (frozen layers and moving statistics). */
+  readonly nonTrainableParams: number;
+}
+
+function checkModel(fn: string, model: tf.LayersModel): void {
+  if (!model || !Array.isArray((model as { layers?: unknown }).layers) || typeof model.getWeights !== 'function') {
+    throw new Error(`${fn}: model must be a tfjs LayersModel (e.g. from buildUNet)`);
+  }
+}
+
+const UP_CLASSES = new Set(['UpSampling2D', 'Conv2DTranspose']);
+
+/** The layers `layer` depends on inside `model` (not including itself). */
+function ancestors(layer: Layer, inModel: Set<Layer>): Set<Layer> {
+  const seen = new Set<Layer>();
+  const stack: Layer[] = [layer];
+  while (stack.length) {
+    const l = stack.pop() as Layer;
+    for (const node of l.inboundNodes) {
+      for (const parent of node.inboundLayers) {
+        if (inModel.has(parent) && !seen.has(parent)) {
+          seen.add(parent);
+          stack.push(parent);
+        }
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * The encoder layers of a U-Net, in the model's layer order (the input layer excluded).
+ *
+ * @param model a U-Net (`buildUNet`, `buildSpotUNet` or any tfjs LayersModel with max-pool down- and
+ *   `UpSampling2D`/`Conv2DTranspose` up-sampling)
+ * @param options `includeBottleneck` (default true)
+ * @returns the encoder's layers
+ * @throws when the model has no up-sampling layer (then it has no decoder to tell apart)
+ * @example
+ * encoderLayers(buildUNet({ depth: 2 })).map((l) => l.getClassName());
+ * // ['Conv2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'Conv2D']
+ */
+export function encoderLayers(model: tf.LayersModel, options: FreezeEncoderOptions = {}): Layer[] {
+  const fn = 'encoderLayers';
+  checkModel(fn, model);
+  const inModel = new Set<Layer>(model.layers);
+  const ups = model.layers.filter((l) => UP_CLASSES.has(l.getClassName()));
+  if (ups.length === 0) {
+    throw new Error(`${fn}: model '${model.name}' has no UpSampling2D or Conv2DTranspose layer, so it has no decoder to tell the encoder apart from`);
+  }
+  const upAnc = new Map(ups.map((u) => [u, ancestors(u, inModel)] as const));
+  const firstUps = ups.filter((u) => !ups.some((o) => o !== u && (upAnc.get(u) as Set<Layer>).has(o)));
+  const enc = new Set<Layer>();
+  for (const u of firstUps) for (const a of upAnc.get(u) as Set<Layer>) enc.add(a);
+  if (options.includeBottleneck === false) {
+    const pools = [...enc].filter((l) => l.getClassName() === 'MaxPooling2D');
+    const shallow = new Set<Layer>(pools);
+    for (const p of pools) for (const a of ancestors(p, inModel)) shallow.add(a);
+    for (const l of [...enc]) if (!shallow.has(l)) enc.delete(l);
+  }
+  return model.layers.filter((l) => enc.has(l) && l.getClassName() !== 'InputLayer');
+}
+
+function report(model: tf.LayersModel): FreezeReport {
+  const count = (ws: tf.LayerVariable[]): number =>
+    ws.reduce((s, w) => s + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+  return {
+    frozenLayers: model.layers.filter((l) => !l.trainable && l.weights.length > 0).map((l) => l.name),
+    trainableParams: count(model.trainableWeights),
+    nonTrainableParams: count(model.nonTrainableWeights),
+  };
+}
+
+/**
+ * Freezes the encoder of a U-Net: its weights stop changing in training, the decoder still learns.
+ *
+ * Use it after loading (or training) a model on a large related data set, to fine-tune only the
+ * decoder on a few new images; then {@link unfreezeAll} to fine-tune everything with a small
+ * learning rate. With tfjs' `model.fit` call `model.compile` again after freezing; `trainModel`
+ * needs nothing.
+ *
+ * @param model a U-Net (see {@link encoderLayers}); changed in place
+ * @param options `includeBottleneck` (default true: the bottleneck is frozen too)
+ * @returns the names of the frozen layers and the trainable / non-trainable parameter counts
+ * @example
+ * const unet = buildUNet({ depth: 2, baseFilters: 8 });
+ * await trainModel(unet, vesselX, vesselY, { epochs: 20 });   // pre-train
+ * freezeEncoder(unet);                                         // { frozenLayers: [...], trainableParams: ... }
+ * await trainModel(unet, rootX, rootY, { epochs: 5 });          // decoder only
+ * unfreezeAll(unet);
+ * await trainModel(unet, rootX, rootY, { epochs: 5, learningRate: 1e-4 });
+ */
+export function freezeEncoder(model: tf.LayersModel, options: FreezeEncoderOptions = {}): FreezeReport {
+  checkModel('freezeEncoder', model);
+  for (const l of encoderLayers(model, options)) l.trainable = false;
+  return report(model);
+}
+
+/**
+ * Makes every layer of a model trainable again (undoes {@link freezeEncoder}).
+ *
+ * @param model a tfjs LayersModel; changed in place
+ * @returns the report: no frozen layers, the parameter counts
+ * @example
+ * unfreezeAll(unet).frozenLayers; // []
+ */
+export function unfreezeAll(model: tf.LayersModel): FreezeReport {
+  checkModel('unfreezeAll', model);
+  model.trainable = true;
+  for (const l of model.layers) l.trainable = true;
+  return report(model);
+}
+
+/**
+ * Copies all weights of one model into another of the same architecture (for example a U-Net
+ * pre-trained on vessels into a fresh `buildUNet` with the same options), so that one pre-trained
+ * model can start several fine-tuning runs.
+ *
+ * @param source the model to copy from (unchanged)
+ * @param target the model to copy into (changed in place); its weights must have the same shapes, in the same order
+ * @returns the target
+ * @throws when the number or the shapes of the weights differ
+ * @example
+ * const pre = buildUNet(opts); await trainModel(pre, vx, vy, { epochs: 20 });
+ * const fine = transferWeights(pre, buildUNet(opts));
+ */
+export function transferWeights(source: tf.LayersModel, target: tf.LayersModel): tf.LayersModel {
+  const fn = 'transferWeights';
+  checkModel(fn, source);
+  checkModel(fn, target);
+  const sw = source.weights;
+  const tw = target.weights;
+  if (sw.length !== tw.length) {
+    throw new Error(`${fn}: source has ${sw.length} weight arrays but target has ${tw.length}; the architectures differ`);
+  }
+  sw.forEach((w, k) => {
+    const a = w.shape.join(', ');
+    const b = tw[k].shape.join(', ');
+    if (a !== b) throw new Error(`${fn}: weight ${k} ('${w.name}') has shape [${a}] in source but [${b}] in target ('${tw[k].name}')`);
+  });
+  // getWeights returns the variables' own tensors (not copies): setWeights copies their values
+  target.setWeights(source.getWeights());
+  return target;
+}

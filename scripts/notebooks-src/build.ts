@@ -16,10 +16,31 @@ const filters = process.argv.slice(2);
 const sources = readdirSync(here)
   .filter((f) => /^(\d\d|ex\d)-.*\.ts$/.test(f))
   .sort();
+interface LectureSource {
+  file: string;
+  title: string;
+  cells: Cell[];
+}
+interface ExerciseSource {
+  files: { exercise: string; solution: string };
+  title: string;
+  exerciseCells: Cell[];
+  solutionCells: Cell[];
+}
+
 for (const src of sources) {
-  const mod = (await import(pathToFileURL(join(here, src)).href)) as { file: string; title: string; cells: Cell[] };
-  if (filters.length && !filters.some((w) => mod.file.includes(w) || src.includes(w))) continue;
-  const out = join(root, 'notebooks', mod.file);
-  writeNotebook(out, mod.title, mod.cells);
-  console.log(`wrote ${out} (${mod.cells.length} cells)`);
+  const mod = (await import(pathToFileURL(join(here, src)).href)) as LectureSource | ExerciseSource;
+  const outputs: [string, string, Cell[]][] =
+    'files' in mod
+      ? [
+          [mod.files.exercise, mod.title, mod.exerciseCells],
+          [mod.files.solution, `${mod.title} (solution)`, mod.solutionCells],
+        ]
+      : [[mod.file, mod.title, mod.cells]];
+  for (const [file, title, cells] of outputs) {
+    if (filters.length && !filters.some((w) => file.includes(w) || src.includes(w))) continue;
+    const out = join(root, 'notebooks', file);
+    writeNotebook(out, title, cells);
+    console.log(`wrote ${out} (${cells.length} cells)`);
+  }
 }

@@ -85,8 +85,19 @@ function validSize(rows: number, cols: number, where: string): void {
   }
 }
 
-/** Dark pattern, open beam and sample transmission of a seed (no noise). */
+// The scene of the last seed (the files need two frames of the same sample).
+let lastScene: { key: string; scene: Scene } | null = null;
+
+/** Dark pattern, open beam and sample transmission of a seed (no noise), cached for one key. */
 function makeScene(seed: number, rows: number, cols: number, withSample: boolean): Scene {
+  const key = `${seed}:${rows}:${cols}:${withSample}`;
+  if (lastScene?.key === key) return lastScene.scene;
+  const scene = buildScene(seed, rows, cols, withSample);
+  lastScene = { key, scene };
+  return scene;
+}
+
+function buildScene(seed: number, rows: number, cols: number, withSample: boolean): Scene {
   const n = rows * cols;
   const s = rows / 2048; // geometry scale
   const sc = cols / 2048;
@@ -251,7 +262,7 @@ function renderFrame(scene: Scene, rows: number, cols: number, rng: Rng, opts: R
     image: new NDArray(image, [rows, cols]),
     mask: new NDArray(mask, [rows, cols]),
     expected: new NDArray(expected, [rows, cols]),
-    transmission: new NDArray(scene.trans, [rows, cols]),
+    transmission: new NDArray(Float32Array.from(scene.trans), [rows, cols]),
     events,
   };
 }

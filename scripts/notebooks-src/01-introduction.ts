@@ -174,7 +174,7 @@ export const cells: Cell[] = [
 
     const [fig, ax] = subplots(1, 2, { figsize: [8, 4] });
     ax[0].imshow(crossIm, { cmap: 'hot', extent: [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)] });
-    ax[0].plot(hitX, hitY, { marker: 's', linestyle: 'none', color: 'black', markerfacecolor: 'green', alpha: 0.5, markersize: 15, label: 'Threshold' });
+    ax[0].plot(hitX, hitY, 's', { color: 'green', alpha: 0.5, markersize: 15, label: 'Threshold' });
     ax[0].legend({ fontsize: 8 });
     ax[1].hist(crossIm.data, { bins: 10 });
     ax[1].axvline(threshold, { color: 'r', label: 'Threshold' });

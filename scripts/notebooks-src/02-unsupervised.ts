@@ -19,6 +19,10 @@ export const cells: Cell[] = [
     } from 'neutron-seg';
     import * as fs from 'node:fs';
 
+    /** The rows of a number[][] as the columns of an array (numpy's \`.transpose()\`). */
+    const columns = (rows: number[][]) =>
+      new NDArray(Float32Array.from({ length: rows.length * rows[0].length }, (_, i) => rows[i % rows.length][Math.floor(i / rows.length)]), [rows[0].length, rows.length]);
+
     profile()
   `),
 
@@ -30,13 +34,10 @@ export const cells: Cell[] = [
   `),
   code('subslide', `
     const blobs = makeBlobs(200, { centers: 3, nFeatures: 2, seed: 2018 });
-    const testPts = frameFromColumns({
-      x: Float32Array.from({ length: 200 }, (_, i) => blobs.X.data[2 * i]),
-      y: Float32Array.from({ length: 200 }, (_, i) => blobs.X.data[2 * i + 1]),
-    });
+    const testPts = frameFromColumns({ x: blobs.X.slice(null, 0).data, y: blobs.X.slice(null, 1).data });
 
     const [fig, ax] = subplots(1, 1, { figsize: [5, 4] });
-    ax[0].plot(columnArray(testPts, 'x'), columnArray(testPts, 'y'), { color: 'red', marker: '.', linestyle: 'none' });
+    ax[0].plot(columnArray(testPts, 'x'), columnArray(testPts, 'y'), 'r.');
     fig
   `),
   md('slide', `
@@ -133,8 +134,8 @@ export const cells: Cell[] = [
     const [fig, ax] = subplots(1, 2, { figsize: [12, 4.5] });
     ax[0].imshow(wtof, { cmap: 'gray' });
     for (const p of places) {
-      const colour = ax[1].plot(tof.slice(p.r, p.c).data, { label: p.name });
-      ax[0].plot([p.c], [p.r], { marker: 'o', linestyle: 'none', color: colour[0], label: p.name });
+      const [colour] = ax[1].plot(tof.slice(p.r, p.c), { label: p.name });
+      ax[0].plot([p.c], [p.r], 'o', { color: colour, label: p.name });
     }
     ax[0].setTitle('Marked pixels');
     ax[1].setTitle('Their spectra');
@@ -162,7 +163,7 @@ export const cells: Cell[] = [
   code('subslide', `
     const km4 = kmeans(tofr, 4, { seed: 2018 });
     const c = new NDArray(km4.labels, tof.shape.slice(0, 2));   // label image
-    const kc = km4.centroids;                                    // one centroid spectrum per cluster
+    const kc = columns(km4.centroids);                           // centroid spectra, transposed
     console.log(\`\${km4.iterations} iterations, inertia \${km4.inertia.toExponential(3)}\`);
   `),
   md('slide', `
@@ -172,9 +173,8 @@ export const cells: Cell[] = [
   code('subslide', `
     const [fig, axes] = subplots(1, 3, { figsize: [18, 5] });
     axes[0].imshow(wtof, { cmap: 'viridis' }); axes[0].setTitle('Average image');
-    const p = kc.map((spectrum) => axes[1].plot(spectrum)[0]);
-    axes[1].setTitle('Cluster centroid spectra'); axes[1].setAspect('square');
-    const cmap = buildCMap(p);   // a colour map with the colours of the lines
+    const p = axes[1].plot(kc);  axes[1].setTitle('Cluster centroid spectra'); axes[1].setAspect(tof.shape[2]);
+    const cmap = buildCMap(p);   // a colour map with the same colours as the plot
     axes[2].imshow(c, { cmap, colorbar: true }); axes[2].setTitle('Cluster map');
     fig
   `),
@@ -187,13 +187,12 @@ export const cells: Cell[] = [
   code('subslide', `
     const km10 = kmeans(tofr, 10, { seed: 2018 });
     const c10 = new NDArray(km10.labels, tof.shape.slice(0, 2));
-    const kc10 = km10.centroids;
+    const kc10 = columns(km10.centroids);
   `),
   code('subslide', `
     const [fig, axes] = subplots(1, 3, { figsize: [18, 5] });
     axes[0].imshow(wtof, { cmap: 'gray' }); axes[0].setTitle('Average image');
-    const p10 = kc10.map((spectrum) => axes[1].plot(spectrum)[0]);
-    axes[1].setTitle('Cluster centroid spectra'); axes[1].setAspect('square');
+    const p10 = axes[1].plot(kc10);  axes[1].setTitle('Cluster centroid spectra'); axes[1].setAspect(tof.shape[2]);
     axes[2].imshow(c10, { cmap: buildCMap(p10), colorbar: true }); axes[2].setTitle('Cluster map');
     fig
   `),
@@ -217,7 +216,8 @@ export const cells: Cell[] = [
         if (nb.some(([a, b]) => c10.data[a * C + b] !== l)) onEdge[l]++;
       }
     const edgeClusters = size.map((n, l) => l).filter((l) => onEdge[l] / size[l] > 0.5);
-    const meanLevel = kc10.map((s) => s.reduce((a, b) => a + b, 0) / s.length);
+    const cent = km10.centroids;   // number[][]: one spectrum per cluster
+    const meanLevel = cent.map((s) => s.reduce((a, b) => a + b, 0) / s.length);
     // spectra of interest: not on edges, not the brightest (void) and not the flattest (spacers)
     const bulk = size.map((n, l) => l).filter((l) => !edgeClusters.includes(l));
     const voidCluster = bulk.reduce((a, b) => (meanLevel[a] > meanLevel[b] ? a : b));
@@ -225,12 +225,12 @@ export const cells: Cell[] = [
 
     /** An ellipse around a group of spectra: their span of wavelength bins and values. */
     function around(group: number[]) {
-      const vals = group.flatMap((l) => kc10[l]);
-      const lo = Math.min(...vals), hi = Math.max(...vals), n = kc10[0].length;
+      const vals = group.flatMap((l) => cent[l]);
+      const lo = Math.min(...vals), hi = Math.max(...vals), n = cent[0].length;
       return { xy: [n / 2, (lo + hi) / 2] as [number, number], width: n * 1.05, height: (hi - lo) * 1.3 };
     }
 
-    const corr = kc10.map((a) => kc10.map((b) => pearson(a, b)));
+    const corr = cent.map((a) => cent.map((b) => pearson(a, b)));
     function pearson(a: number[], b: number[]): number {
       const ma = a.reduce((s, v) => s + v, 0) / a.length, mb = b.reduce((s, v) => s + v, 0) / b.length;
       let sab = 0, saa = 0, sbb = 0;
@@ -240,10 +240,10 @@ export const cells: Cell[] = [
 
     const [fig, axes] = subplots(1, 2, { figsize: [14, 5] });
     axes[0].matshow(corr); axes[0].setTitle('Correlation of the centroids');
-    kc10.forEach((s) => axes[1].plot(s));
-    if (edgeClusters.length) { const e = around(edgeClusters); axes[1].addEllipse(e.xy, e.width, e.height, { color: 'red' }); }
-    if (interest.length) { const e = around(interest); axes[1].addEllipse(e.xy, e.width, e.height, { color: 'blue' }); }
-    axes[1].setTitle('Cluster centroid spectra'); axes[1].setAspect('square');
+    axes[1].plot(kc10);
+    if (edgeClusters.length) { const e = around(edgeClusters); axes[1].addEllipse(e.xy, e.width, e.height, { edgecolor: 'red', linewidth: 2 }); }
+    if (interest.length) { const e = around(interest); axes[1].addEllipse(e.xy, e.width, e.height, { edgecolor: 'blue', linewidth: 2 }); }
+    axes[1].setTitle('Cluster centroid spectra'); axes[1].setAspect(tof.shape[2]);
     console.log(\`edge clusters: \${edgeClusters.join(', ')}; spectra of interest: \${interest.join(', ')}\`);
     fig
   `),

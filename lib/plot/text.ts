@@ -172,6 +172,24 @@ export function svgText(x: number, y: number, s: string, st: TextStyle): string 
 }
 
 /**
+ * `toFixed` with Python's rounding: a value exactly halfway (in binary) rounds to the even
+ * digit (0.625 → '0.62', as `'%.2f' % 0.625`), where JavaScript rounds up.
+ */
+function toFixedEven(v: number, p: number): string {
+  const s = v.toFixed(p);
+  if (p > 70) return s;
+  const exact = Math.abs(v).toFixed(Math.min(100, p + 30));
+  const dot = exact.indexOf('.');
+  const rest = exact.slice(dot + 1 + p);
+  if (!/^50*$/.test(rest)) return s;
+  // exact tie: truncate, then round up only when the kept last digit is odd
+  const kept = exact.slice(0, dot + 1 + p).replace(/\.$/, '');
+  const last = Number(kept[kept.length - 1]);
+  if (last % 2 === 0) return (v < 0 ? '-' : '') + kept;
+  return s;
+}
+
+/**
  * Formats a number like Python's format spec for the few specs the lecture uses:
  * `.Ng` (default `.2g`, seaborn's annotation format), `.Nf`, `.Ne`, `d`, `.N%`.
  *
@@ -192,7 +210,7 @@ export function formatNumber(v: number, fmt = '.2g'): string {
       s = String(Math.round(v));
       break;
     case 'f':
-      s = v.toFixed(p);
+      s = toFixedEven(v, p);
       break;
     case 'e':
       s = v.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
@@ -210,7 +228,7 @@ export function formatNumber(v: number, fmt = '.2g'): string {
       if (exp < -4 || exp >= prec) {
         s = v.toExponential(prec - 1).replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2');
       } else {
-        s = v.toFixed(Math.max(0, prec - 1 - exp));
+        s = toFixedEven(v, Math.max(0, prec - 1 - exp));
         if (s.includes('.')) s = s.replace(/\.?0+$/, '');
       }
     }

@@ -289,7 +289,7 @@ print(json.dumps(out))`,
     const x = tf.randomNormal([3, 4, 6, 2], 0, 1, 'float32', 1) as tf.Tensor4D;
     const w = tf.randomNormal([3, 8, 12, 2], 0, 1, 'float32', 2);
     const up = tf.layers.upSampling2d({ size: [2, 2] });
-    const g = tf.grad((v: tf.Tensor4D) => tf.sum(tf.mul(up.apply(v) as tf.Tensor, w)))(x);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(up.apply(v) as tf.Tensor, w)))(x);
     // The gradient of nearest 2× up-sampling sums each 2×2 block of dy.
     const want = tf.sum(tf.sum(tf.reshape(w, [3, 4, 2, 6, 2, 2]), 4), 2);
     expect(tf.max(tf.abs(tf.sub(g, want))).dataSync()[0]).toBeLessThan(1e-5);

@@ -214,22 +214,22 @@ interface BlockGeom {
   wedge: number; // relative thickness change from top to bottom
 }
 const SPACERS = [
-  { x: 32.6, width: 2.9, tilt: -1.2, wobble: 0.6, period: 70, phase: 0.3 },
-  { x: 79.0, width: 2.4, tilt: 1.0, wobble: 0.7, period: 55, phase: 2.1 },
-  { x: 125.1, width: 2.2, tilt: -0.6, wobble: 0.35, period: 90, phase: 4.0 },
+  { x: 32.6, width: 3.6, tilt: -1.2, wobble: 0.6, period: 70, phase: 0.3 },
+  { x: 79.0, width: 3.1, tilt: 1.0, wobble: 0.7, period: 55, phase: 2.1 },
+  { x: 125.0, width: 2.9, tilt: -0.6, wobble: 0.35, period: 90, phase: 4.0 },
 ];
 const BLOCKS: BlockGeom[] = [
   // top row: ferrite
-  { top: 3.7, bottom: 59.2, thickness: 1.6, wedge: 0.04 },
-  { top: 5.6, bottom: 61.0, thickness: 1.65, wedge: -0.03 },
-  { top: 5.1, bottom: 60.1, thickness: 1.56, wedge: 0.04 },
+  { top: 3.7, bottom: 58.8, thickness: 1.4, wedge: 0.04 },
+  { top: 5.6, bottom: 60.6, thickness: 1.45, wedge: -0.03 },
+  { top: 5.1, bottom: 59.7, thickness: 1.36, wedge: 0.04 },
   // bottom row: austenite
-  { top: 60.3, bottom: 124.3, thickness: 1.2, wedge: -0.04 },
-  { top: 61.9, bottom: 124.9, thickness: 1.16, wedge: 0.03 },
-  { top: 61.2, bottom: 124.5, thickness: 1.24, wedge: -0.04 },
+  { top: 60.9, bottom: 124.3, thickness: 1.02, wedge: -0.04 },
+  { top: 62.4, bottom: 124.9, thickness: 0.98, wedge: 0.03 },
+  { top: 61.8, bottom: 124.5, thickness: 1.06, wedge: -0.04 },
 ];
 const BAND_DEPTH = 6.5; // pixels of the 128 frame
-const SPACER_MU_D = 3.0; // μ·d of a spacer at 1.5 Å
+const SPACER_MU_D = 3.3; // μ·d of a spacer at 1.5 Å
 const SPACER_SLOPE = 0.04; // relative increase of μ per Å
 const PORE = { row: 36, col: 58, factor: 0.55 }; // one pore: locally thinner steel
 

@@ -1,1 +1,3 @@
 export {};
+export * from './backend.js';
+export { registerWasmTrainingKernels } from './kernels/wasm-train.js';

@@ -1,0 +1,216 @@
+/**
+ * Picks the fastest TensorFlow.js backend that works on this machine, and says why.
+ *
+ * Order: tfjs-node-gpu (CUDA) → WebGPU (the `webgpu` npm package: Dawn over Vulkan/Metal/D3D)
+ * → tfjs-node (native TensorFlow on the CPU) → WebAssembly (tfjs-backend-wasm, SIMD + XNNPACK,
+ * with the training kernels of `./kernels/` that it lacks) → plain JavaScript ('cpu').
+ * `NSEG_BACKEND` or the `backend` option forces one.
+ *
+ * Design choices:
+ * - The optional packages (tfjs-node-gpu, tfjs-node, webgpu and its tfjs backend, the wasm
+ *   backend) are loaded lazily inside `selectBackend`, only when installed; a missing or broken
+ *   one is recorded in `backendInfo().tried` and never breaks `import 'neutron-seg'`.
+ * - `@tensorflow/tfjs-node` is only accepted when it is the real native package: this project
+ *   overrides that name with plain `@tensorflow/tfjs` for danfojs, which would otherwise be
+ *   mistaken for native TensorFlow.
+ * - WebGPU: the webgpu backend registers itself only when `navigator.gpu` exists at import, so
+ *   `navigator.gpu` and the package's globals (GPUBufferUsage, ...) are set on `globalThis`
+ *   first. An adapter that is a CPU fallback (SwiftShader, llvmpipe) is skipped: wasm is faster.
+ * - wasm threads: tfjs-backend-wasm turns threads off in Node. `NSEG_WASM_THREADS=N` (N ≥ 2)
+ *   starts its threaded-SIMD build with Node worker threads instead (see `./wasm-threads.ts`);
+ *   off by default because the SIMD training kernels then fall back to XNNPACK paths.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { registerWasmTrainingKernels } from './kernels/wasm-train.js';
+import { initThreadedWasm } from './kernels/wasm-threads.js';
+
+/** Names accepted by `selectBackend({backend})` and `NSEG_BACKEND`. */
+export const NN_BACKEND_CANDIDATES = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+/** One of {@link NN_BACKEND_CANDIDATES}. */
+export type NnBackendCandidate = (typeof NN_BACKEND_CANDIDATES)[number];
+
+/** One candidate that selectBackend tried. */
+export interface BackendAttempt {
+  /** candidate name, e.g. 'webgpu' */
+  name: NnBackendCandidate;
+  /** true when it was chosen */
+  ok: boolean;
+  /** why it was (not) chosen */
+  why: string;
+}
+
+/** What selectBackend chose and why. */
+export interface BackendInfo {
+  /** tfjs backend name now active ('tensorflow', 'webgpu', 'wasm', 'cpu'), '' before selection */
+  name: string;
+  /** one line for notebooks: what runs and why */
+  reason: string;
+  /** every candidate tried, in order */
+  tried: BackendAttempt[];
+}
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /** force one candidate (else env NSEG_BACKEND, else the first that works) */
+  backend?: string;
+  /** print what was tried */
+  verbose?: boolean;
+}
+
+let info: BackendInfo = { name: '', reason: 'no backend selected yet (call selectBackend())', tried: [] };
+const req = createRequire(import.meta.url);
+
+function pkgName(spec: string): string | null {
+  try {
+    return (req(`${spec}/package.json`) as { name?: string }).name ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms); });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function tryNode(pkg: 'tfjs-node-gpu' | 'tfjs-node'): Promise<string> {
+  const spec = `@tensorflow/${pkg}`;
+  const name = pkgName(spec);
+  if (name === null) throw new Error(`${spec} is not installed`);
+  if (name !== spec) throw new Error(`${spec} resolves to ${name} (an alias), not the native package`);
+  req(spec); // registers the 'tensorflow' backend
+  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${spec} loaded but the 'tensorflow' backend did not start`);
+  tf.tensor([1, 2]).square().dataSync();
+  return `${spec}: native TensorFlow${pkg === 'tfjs-node-gpu' ? ' with CUDA' : ' on the CPU'}`;
+}
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+
+async function tryWebGpu(): Promise<string> {
+  if (pkgName('webgpu') === null) throw new Error('the webgpu package is not installed');
+  if (pkgName('@tensorflow/tfjs-backend-webgpu') === null) throw new Error('@tensorflow/tfjs-backend-webgpu is not installed');
+  const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
+  if (!g.navigator?.gpu) {
+    const wg = (await import('webgpu')) as unknown as { create(args: string[]): unknown; globals: Record<string, unknown> };
+    Object.assign(globalThis, wg.globals);
+    const gpu = wg.create([]);
+    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
+  }
+  const gpu = g.navigator!.gpu as { requestAdapter(o?: object): Promise<GpuAdapterLike | null> };
+  const adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), 15000, 'navigator.gpu.requestAdapter');
+  if (!adapter) throw new Error('no WebGPU adapter (no GPU, or no Vulkan driver)');
+  const desc = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.device, adapter.info?.description].filter(Boolean).join(' ');
+  if (adapter.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe/i.test(desc)) throw new Error(`only a CPU fallback adapter (${desc || 'fallback'})`);
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not start');
+  return `webgpu: ${desc || 'GPU adapter'} through the webgpu package (Dawn)`;
+}
+
+async function tryWasm(): Promise<string> {
+  const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
+  const dir = typeof process !== 'undefined' ? process.env?.TFJS_WASM_DIR : undefined;
+  if (dir && !tf.findBackend('wasm')) {
+    try {
+      wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
+    } catch {
+      /* already initialised: the paths no longer matter */
+    }
+  }
+  const kernels = registerWasmTrainingKernels();
+  const threads = Number(process.env?.NSEG_WASM_THREADS ?? 1);
+  let threadNote = '';
+  if (threads > 1 && !tf.findBackend('wasm')) threadNote = await initThreadedWasm(threads);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  return `wasm: WebAssembly${simd ? ' SIMD' : ' (no SIMD)'} + XNNPACK, ${wasm.getThreadsCount()} thread(s)${threadNote}, with training kernels ${kernels.join(', ')}`;
+}
+
+async function tryCpu(): Promise<string> {
+  if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not start');
+  return 'cpu: plain JavaScript (slow: training a U-Net takes minutes per epoch)';
+}
+
+const tries: Record<NnBackendCandidate, () => Promise<string>> = {
+  'tfjs-node-gpu': () => tryNode('tfjs-node-gpu'),
+  webgpu: tryWebGpu,
+  'tfjs-node': () => tryNode('tfjs-node'),
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+function parseForced(name: string, source: string): NnBackendCandidate {
+  const n = name.trim().toLowerCase();
+  const alias: Record<string, NnBackendCandidate> = { tensorflow: 'tfjs-node', node: 'tfjs-node', 'node-gpu': 'tfjs-node-gpu', gpu: 'webgpu' };
+  const c = (alias[n] ?? n) as NnBackendCandidate;
+  if (!(NN_BACKEND_CANDIDATES as readonly string[]).includes(c)) {
+    throw new Error(`selectBackend: unknown backend '${name}' (from ${source}); use one of ${NN_BACKEND_CANDIDATES.join(', ')}`);
+  }
+  return c;
+}
+
+/**
+ * Chooses and activates the TensorFlow.js backend: the first that works of tfjs-node-gpu →
+ * webgpu → tfjs-node → wasm → cpu, or the one forced by `options.backend` / env
+ * `NSEG_BACKEND`. A forced backend that fails raises an Error (no silent fallback).
+ *
+ * @param options - `backend`: force one of 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm',
+ *   'cpu' (aliases 'tensorflow', 'gpu'); `verbose`: print each attempt.
+ * @returns the active tfjs backend name ('tensorflow', 'webgpu', 'wasm' or 'cpu').
+ * @example
+ * import { selectBackend, backendInfo } from 'neutron-seg';
+ * const name = await selectBackend();          // e.g. 'wasm'
+ * console.log(backendInfo().reason);           // why it was chosen
+ * await selectBackend({ backend: 'cpu' });     // force the plain-JS backend
+ */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<string> {
+  const envName = typeof process !== 'undefined' ? process.env?.NSEG_BACKEND : undefined;
+  const forcedName = options.backend ?? (envName ? envName : undefined);
+  const forced = forcedName ? parseForced(forcedName, options.backend ? 'options.backend' : 'NSEG_BACKEND') : null;
+  const order: NnBackendCandidate[] = forced ? [forced] : [...NN_BACKEND_CANDIDATES];
+  const tried: BackendAttempt[] = [];
+  for (const c of order) {
+    try {
+      const why = await tries[c]();
+      tried.push({ name: c, ok: true, why });
+      const skipped = tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.why}`);
+      info = {
+        name: tf.getBackend(),
+        reason: `${forced ? `forced by ${options.backend ? 'option' : 'NSEG_BACKEND'}: ` : ''}${why}${skipped.length ? ` (skipped ${skipped.join('; ')})` : ''}`,
+        tried,
+      };
+      if (options.verbose) for (const t of tried) console.log(`${t.ok ? '✓' : '✗'} ${t.name}: ${t.why}`);
+      return info.name;
+    } catch (e) {
+      tried.push({ name: c, ok: false, why: message(e) });
+    }
+  }
+  info = { name: tf.getBackend() ?? '', reason: `no backend worked: ${tried.map((t) => `${t.name}: ${t.why}`).join('; ')}`, tried };
+  if (options.verbose) for (const t of tried) console.log(`✗ ${t.name}: ${t.why}`);
+  throw new Error(`selectBackend: ${info.reason}`);
+}
+
+/**
+ * What {@link selectBackend} chose, why, and every candidate it tried.
+ *
+ * @returns `{name, reason, tried: [{name, ok, why}]}`; `name` is '' before selection.
+ * @example
+ * await selectBackend();
+ * const { name, reason } = backendInfo();
+ */
+export function backendInfo(): BackendInfo {
+  return { name: info.name, reason: info.reason, tried: info.tried.map((t) => ({ ...t })) };
+}

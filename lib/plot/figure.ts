@@ -314,17 +314,16 @@ export class Figure {
    * Shows the figure inline in a tslab notebook (SVG, plus a PNG fallback when small
    * enough); outside a notebook prints a one-line note and writes nothing.
    *
-   * @returns true when displayed in a notebook
+   * Returns nothing, so a cell ending in `fig.show()` prints no value.
    * @example
    *   fig.show();
    */
-  show(): boolean {
+  show(): void {
     if (tslabDisplay()) {
       displayFigure(this);
-      return true;
+      return;
     }
     console.log(`${this.describe()} (not in a notebook: use savefig(path) to write it)`);
-    return false;
   }
 
   /** A short text description. */

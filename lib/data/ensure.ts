@@ -10,9 +10,11 @@
  *   manifest.json (generator version, seed, size and SHA-256 of every file)
  *
  * Design: files come in groups made by one generator call (tof, spots, roots, vessels).
- * A group is regenerated when the manifest's version or seed differs, or when any of its
- * files is missing or has other bytes than the manifest records (SHA-256 of ~120 MB takes
- * a fraction of a second). Every file is written atomically (temporary file + rename), and
+ * A group is regenerated when the manifest's version or seed differs, when the group's
+ * generator fingerprint differs (the SHA-256 of a tiny sample drawn by the same generators,
+ * ~0.1 s; so an edited generator remakes its files without anyone bumping a version), or
+ * when any of its files is missing or has other bytes than the manifest records (SHA-256
+ * of ~120 MB takes a fraction of a second). Every file is written atomically (temporary file + rename), and
  * the manifest last, so an interrupted run is repaired by the next one.
  */
 import { createHash } from 'node:crypto';
@@ -84,7 +86,7 @@ interface ManifestEntry {
 interface Manifest {
   generator: string;
   seed: number;
-  files: Record<string, ManifestEntry>;
+  groups: Partial<Record<DataGroup, { fingerprint: string; files: Record<string, ManifestEntry> }>>;
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -95,7 +97,7 @@ function readManifest(path: string): Manifest | null {
   if (!existsSync(path)) return null;
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    return m && typeof m === 'object' && m.files ? m : null;
+    return m && typeof m === 'object' && m.groups && typeof m.groups === 'object' ? m : null;
   } catch {
     return null;
   }
@@ -105,6 +107,35 @@ function fileMatches(path: string, entry: ManifestEntry | undefined): boolean {
   if (!entry || !existsSync(path)) return false;
   const bytes = readFileSync(path);
   return bytes.length === entry.bytes && sha256(bytes) === entry.sha256;
+}
+
+/**
+ * SHA-256 of a tiny sample of a group's generators: changes whenever a generator's output
+ * changes (used to notice stale files).
+ */
+export function dataFingerprint(group: DataGroup, seed: number): string {
+  const h = createHash('sha256').update(`${DATA_VERSION}:${group}:${seed}`);
+  const add = (a: { data: ArrayBufferView }): void => {
+    h.update(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength));
+  };
+  if (group === 'tof') add(makeTofCube({ seed, rows: 16, cols: 16, bins: 64 }).cube);
+  else if (group === 'spots') {
+    const f = makeSpotFrame({ seed, rows: 64, cols: 64 });
+    add(f.image);
+    add(f.mask);
+    add(makeOpenBeamFrame({ seed, rows: 64, cols: 64 }).image);
+    add(makeDarkFrame({ seed, rows: 64, cols: 64 }));
+    add(spotAnnotationRgb(f.image, f.mask));
+  } else if (group === 'roots') {
+    const r = makeRootSet({ n: 1, seed, size: 64 });
+    add(r.images);
+    add(r.masks);
+  } else {
+    const v = makeVesselSet({ n: 1, seed, size: 64 });
+    add(v.images);
+    add(v.masks);
+  }
+  return h.digest('hex');
 }
 
 /** Encodes the files of one group: relative path → bytes. */
@@ -175,11 +206,13 @@ export function ensureData(opts: EnsureDataOptions = {}): EnsureDataResult {
   const manifestPath = join(dir, 'manifest.json');
   const old = readManifest(manifestPath);
   const sameGen = !!old && old.generator === DATA_VERSION && old.seed === seed;
-  const files: Record<string, ManifestEntry> = sameGen ? { ...old.files } : {};
+  const groupsOut: Manifest['groups'] = sameGen ? { ...old.groups } : {};
   const result: EnsureDataResult = { dir, written: [], skipped: [], seconds: {} };
   for (const g of groups) {
     const names = GROUP_FILES[g];
-    const ok = !opts.force && sameGen && names.every((f) => fileMatches(join(dir, f), old.files[f]));
+    const fingerprint = dataFingerprint(g, seed);
+    const prev = sameGen ? old.groups[g] : undefined;
+    const ok = !opts.force && !!prev && prev.fingerprint === fingerprint && names.every((f) => fileMatches(join(dir, f), prev.files[f]));
     if (ok) {
       result.skipped.push(...names);
       log(`  ${g}: up to date (${names.length} files)`);
@@ -187,6 +220,7 @@ export function ensureData(opts: EnsureDataOptions = {}): EnsureDataResult {
     }
     const t0 = performance.now();
     const made = makeGroup(g, seed);
+    const files: Record<string, ManifestEntry> = {};
     for (const [rel, bytes] of made) {
       try {
         writeFileAtomic(join(dir, rel), bytes);
@@ -196,12 +230,17 @@ export function ensureData(opts: EnsureDataOptions = {}): EnsureDataResult {
       files[rel] = { bytes: bytes.length, sha256: sha256(bytes) };
       result.written.push(rel);
     }
+    groupsOut[g] = { fingerprint, files };
     const s = (performance.now() - t0) / 1000;
     result.seconds[g] = s;
     log(`  ${g}: wrote ${made.size} files in ${s.toFixed(1)} s`);
   }
   if (result.written.length > 0 || !sameGen) {
-    const manifest: Manifest = { generator: DATA_VERSION, seed, files };
+    // Re-read: another process may have refreshed other groups meanwhile.
+    const now = readManifest(manifestPath);
+    const merged = now && now.generator === DATA_VERSION && now.seed === seed ? { ...now.groups, ...groupsOut } : groupsOut;
+    for (const g of groups) if (groupsOut[g]) merged[g] = groupsOut[g];
+    const manifest: Manifest = { generator: DATA_VERSION, seed, groups: merged };
     writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 1) + '\n');
   }
   return result;

@@ -214,7 +214,12 @@ export function makeRootImage(opts: RootImageOptions = {}): SegmentationSample {
 
   // Distractors.
   const distract = opts.distractors ?? true;
+  // Separate streams: roots, distractors and noise do not depend on each other.
+  const rngD = new Rng(deriveSeed(seed, 'rhizobox-distractors'));
+  const rngR = new Rng(deriveSeed(seed, 'rhizobox-roots'));
+  const rngN = new Rng(deriveSeed(seed, 'rhizobox-noise'));
   if (distract) {
+    const rng = rngD;
     // Cracks: water-filled, thin, straight pieces.
     const crackSegs: Seg[] = [];
     const nCracks = rng.int(3) + 1;
@@ -257,7 +262,7 @@ export function makeRootImage(opts: RootImageOptions = {}): SegmentationSample {
 
   // Roots.
   const segs: Seg[] = [];
-  const nPrimary = 1 + rng.int(3);
+  const nPrimary = 1 + rngR.int(3);
   const params: GrowParams = {
     step: 2 * k,
     wander: 0.09,
@@ -272,21 +277,21 @@ export function makeRootImage(opts: RootImageOptions = {}): SegmentationSample {
     bifurcate: false,
   };
   for (let j = 0; j < nPrimary; j++) {
-    const x = (0.2 + (0.6 * (j + rng.uniform())) / nPrimary) * size;
-    grow(rng, segs, x, rng.range(-4, 0.1 * size), Math.PI / 2 + rng.normal(0, 0.2), rng.range(2.5, 3.5) * k, rng.range(0.9, 1.4) * size, 0, params, size);
+    const x = (0.2 + (0.6 * (j + rngR.uniform())) / nPrimary) * size;
+    grow(rngR, segs, x, rngR.range(-4, 0.1 * size), Math.PI / 2 + rngR.normal(0, 0.2), rngR.range(2.5, 3.5) * k, rngR.range(0.9, 1.4) * size, 0, params, size);
   }
   const depth = new Float32Array(n);
   const mask = new Uint8Array(n);
   const near = new Float32Array(n).fill(Infinity);
   renderSegments(segs, size, depth, mask, near, 6 * k);
-  const rootMu = rng.range(0.45, 0.7);
+  const rootMu = rngR.range(0.45, 0.7);
   for (let i = 0; i < n; i++) {
     let m = mud[i]! + rootMu * depth[i]!;
     if (!mask[i] && near[i]! < Infinity) m += 0.06 * Math.exp(-near[i]! / (3 * k));
     mud[i] = m;
   }
   const image = new Float32Array(n);
-  for (let i = 0; i < n; i++) image[i] = Math.min(1, rng.poisson(counts * Math.exp(-Math.max(0, mud[i]!))) / counts);
+  for (let i = 0; i < n; i++) image[i] = Math.min(1, rngN.poisson(counts * Math.exp(-Math.max(0, mud[i]!))) / counts);
   return { image: new NDArray(image, [size, size]), mask: new NDArray(mask, [size, size]) };
 }
 

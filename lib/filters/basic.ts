@@ -41,7 +41,8 @@ export function absDiff(a: ArrayLike2D, b: ArrayLike2D): NDArray<Float32Array> {
 }
 
 /**
- * Threshold: `image > t` as a bool mask (1 where above).
+ * Threshold: `image > t` as a bool mask (1 where above), as numpy's `image > t`
+ * (for float32 images t is rounded to float32 first, like numpy).
  *
  * @param image any image
  * @param t threshold
@@ -52,8 +53,11 @@ export function absDiff(a: ArrayLike2D, b: ArrayLike2D): NDArray<Float32Array> {
 export function thresholdImage(image: ArrayLike2D, t: number): NDArray<Uint8Array> {
   if (typeof t !== 'number' || Number.isNaN(t)) throw new Error(`thresholdImage: threshold must be a number, got ${String(t)}`);
   const d = image.data;
+  // numpy compares a float32 array with a Python float in float32 (value-based casting):
+  // float32 0.1 > 0.1 is False there, so round the threshold the same way.
+  const tt = d instanceof Float32Array ? Math.fround(t) : t;
   const out = new Uint8Array(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = d[i]! > t ? 1 : 0;
+  for (let i = 0; i < d.length; i++) out[i] = d[i]! > tt ? 1 : 0;
   return new NDArray(out, image.shape, 'bool');
 }
 
@@ -118,12 +122,13 @@ export function spotCleaner(image: ArrayLike2D, threshold: number, size = 3): Sp
   const fImg = new NDArray(f, image.shape);
   const m = medianFilter(fImg, size).data as Float32Array;
   const n = f.length;
+  const th = Math.fround(threshold); // compared in float32, as numpy does with float32 arrays
   const cleaned = new Float32Array(n);
   const det = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     // |f − m| in float32, as numpy computes np.abs(fimg − mimg) on float32 arrays
     const d = Math.fround(f[i]! - m[i]!);
-    if ((d < 0 ? -d : d) > threshold) {
+    if ((d < 0 ? -d : d) > th) {
       det[i] = 1;
       cleaned[i] = m[i]!;
     } else cleaned[i] = f[i]!;

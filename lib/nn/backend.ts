@@ -100,11 +100,11 @@ interface GpuAdapterLike {
 }
 
 async function tryWebGpu(): Promise<string> {
-  if (pkgName('webgpu') === null) throw new Error('the webgpu package is not installed');
-  if (pkgName('@tensorflow/tfjs-backend-webgpu') === null) throw new Error('@tensorflow/tfjs-backend-webgpu is not installed');
+  // No package.json check here: inside an esbuild bundle (the GPU machine) there is no
+  // node_modules, yet the imports below work.
   const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
   if (!g.navigator?.gpu) {
-    const wg = (await import('webgpu')) as unknown as { create(args: string[]): unknown; globals: Record<string, unknown> };
+    const wg = (await import('webgpu').catch((e: unknown) => { throw new Error(`the webgpu package is not installed or does not load (${message(e)})`); })) as unknown as { create(args: string[]): unknown; globals: Record<string, unknown> };
     Object.assign(globalThis, wg.globals);
     const gpu = wg.create([]);
     if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
@@ -115,7 +115,7 @@ async function tryWebGpu(): Promise<string> {
   if (!adapter) throw new Error('no WebGPU adapter (no GPU, or no Vulkan driver)');
   const desc = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.device, adapter.info?.description].filter(Boolean).join(' ');
   if (adapter.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe/i.test(desc)) throw new Error(`only a CPU fallback adapter (${desc || 'fallback'})`);
-  await import('@tensorflow/tfjs-backend-webgpu');
+  await import('@tensorflow/tfjs-backend-webgpu').catch((e: unknown) => { throw new Error(`@tensorflow/tfjs-backend-webgpu does not load (${message(e)})`); });
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not start');
   return `webgpu: ${desc || 'GPU adapter'} through the webgpu package (Dawn)`;
 }

@@ -131,6 +131,30 @@ describe('wasm gradients of the other U-Net kernels', () => {
     expect(relErr(got, ref)).toBeLessThan(1e-5);
     tf.dispose([x, g]);
   });
+  it('SIMD fast paths (bias Sum, SplitV/Concat on the last axis, ×2 upsampling gradient) equal the cpu backend, other cases delegate', async () => {
+    wasmTrainingKernelOptions.useSimd = true;
+    // bias gradient: sum over all axes but the last (keepDims both ways), and sums that delegate
+    for (const [shape, axis, keep] of [[[2, 5, 7, 9], [0, 1, 2], false], [[3, 4, 6], [0, 1], true], [[6, 5], 0, false], [[2, 3, 4, 5], [1, 2], false], [[4, 6], 1, false], [[2, 3, 4], -1, true]] as const) {
+      const errs = await compare([rand([...shape], 20)], ([x]) => [tf.sum(x, axis as number | number[], keep)]);
+      expect(errs[0]).toBeLessThan(1e-5);
+    }
+    // split along the last axis (sizes and count) and along an inner axis (delegated)
+    for (const [shape, split, axis] of [[[2, 5, 6, 7], [3, 4], 3], [[2, 5, 6, 7], [3, 4], -1], [[3, 8, 6], 2, 2], [[2, 5, 6, 7], [2, 3], 1], [[4, 9], [1, 8], 1]] as const) {
+      const errs = await compare([rand([...shape], 21)], ([x]) => tf.split(x, split as number | number[], axis));
+      for (const e of errs) expect(e).toBe(0);
+    }
+    // concat of three along the last axis, of 1-channel tensors, and along axis 1 (delegated)
+    const errs = await compare([rand([2, 4, 5, 3], 22), rand([2, 4, 5, 1], 23), rand([2, 4, 5, 6], 24)], ([a, b, c]) =>
+      [tf.concat([a, b, c], 3), tf.concat([b, b], -1), tf.concat([a, a], 1)]);
+    for (const e of errs) expect(e).toBe(0);
+    // gradient of nearest upsampling ×2 with batch 1 (the cpu backend is right for batch 1),
+    // and a ×3 upsampling (delegated to the wasm kernel)
+    for (const f of [2, 3]) {
+      const [e] = await compare([rand([1, 5, 7, 6], 25), rand([1, 5 * f, 7 * f, 6], 26)], ([x, g]) =>
+        [tf.grad((a: tf.Tensor) => tf.image.resizeNearestNeighbor(a as tf.Tensor4D, [5 * f, 7 * f]).mul(g).sum())(x)]);
+      expect(e).toBeLessThan(1e-5);
+    }
+  });
   it('concatenation along channels and relu', async () => {
     const errs = await compare([rand([2, 5, 6, 3], 8), rand([2, 5, 6, 4], 9)], ([a, b]) =>
       tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.relu(tf.concat([x, y], 3)).square().mul(tf.linspace(-1, 1, 7)).sum())([a, b]));

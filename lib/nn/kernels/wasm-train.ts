@@ -15,6 +15,11 @@
  * - `Conv2DBackpropInput` is the transposed convolution: dy is dilated by the stride (zeros
  *   between samples), padded or cropped to the exact extent, and convolved ('valid', stride 1)
  *   with the filter flipped in space and with in/out channels swapped, by XNNPACK.
+ * - `Sum` (bias gradients), `SplitV` and `Concat` (skip connections) and
+ *   `ResizeNearestNeighborGrad` (UpSampling2D) are scalar loops in the wasm backend; for the
+ *   cases a U-Net uses (sum over all axes but the last, split/concat along the last axis, exact
+ *   ×2 upsampling) SIMD kernels run instead, and every other case is delegated to the wasm
+ *   backend's own kernel (its original config is kept, setupFunc included).
  * - Every intermediate is disposed inside the kernel, so kernels never leak tensors.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -23,6 +28,7 @@ import { getSimdKernels, type SimdKernels } from './simd.js';
 
 type TensorInfo = tf.TensorInfo;
 type Attrs = tf.NamedAttrMap;
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
 
 /** Runs a registered wasm kernel directly (no engine bookkeeping, no tape). */
 function runWasm(backend: BackendWasm, name: string, inputs: Record<string, TensorInfo>, attrs: Attrs = {}): TensorInfo {
@@ -85,7 +91,7 @@ function dilate(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): T
   return out;
 }
 
-function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs }): TensorInfo {
+function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const backend = args.backend as BackendWasm;
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const a = (args.attrs ?? {}) as unknown as {
@@ -143,7 +149,7 @@ function conv2DBackpropFilterXnn(backend: BackendWasm, x: TensorInfo, dy: Tensor
   return out;
 }
 
-function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs }): TensorInfo {
+function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const a = (args.attrs ?? {}) as unknown as {
@@ -176,11 +182,15 @@ function simdBackpropFilter(simd: SimdKernels, backend: BackendWasm, x: TensorIn
   const dyx = runWasm(backend, 'PadV2', { x: dy }, { paddings: [[0, 0], [0, kh - 1], [0, kw - 1], [0, co8 - co]], constantValue: 0 });
   const dw8 = backend.makeOutput([kh, kw, ci, co8], 'float32');
   (backend.typedArrayFromHeap(dw8) as Float32Array).fill(0);
+  // A second accumulator for the helper thread (threaded build only).
+  const dw2 = simd.threads() > 1 ? backend.makeOutput([kh, kw, ci, co8], 'float32') : null;
+  if (dw2) (backend.typedArrayFromHeap(dw2) as Float32Array).fill(0);
   // Last output position + 1 on the grid: taps never read past the end of xp.
   const np = (n - 1) * hp * wp + (oh - 1) * wp + ow;
   simd.convBpfS1(backend.getMemoryOffset(xp.dataId), backend.getMemoryOffset(dyx.dataId), backend.getMemoryOffset(dw8.dataId),
-    np, wp, kh, kw, ci, co8);
+    dw2 ? backend.getMemoryOffset(dw2.dataId) : -1, np, wp, kh, kw, ci, co8);
   if (xp !== x) dispose(backend, xp);
+  if (dw2) dispose(backend, dw2);
   dispose(backend, dyx);
   if (co8 === co) return dw8;
   const out = runWasm(backend, 'Slice', { x: dw8 }, { begin: [0, 0, 0, 0], size: [kh, kw, ci, co] });
@@ -199,7 +209,7 @@ export const wasmTrainingKernelOptions = { useSimd: true };
  * gradient of windows whose values are all negative (found by the tests); this one gives each
  * output's gradient to the first maximum of its window, in the SIMD module or in JavaScript.
  */
-function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs }): TensorInfo {
+function maxPoolGrad(args: KernelArgs): TensorInfo {
   const backend = args.backend as BackendWasm;
   const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
   const a = (args.attrs ?? {}) as unknown as {
@@ -246,11 +256,109 @@ function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   return dx;
 }
 
+/** The wasm backend's own kernels that the fast paths below delegate to outside their cases. */
+const original: Record<string, tf.KernelConfig | undefined> = {};
+
+function delegate(name: string, args: KernelArgs): TensorInfo | TensorInfo[] {
+  const k = original[name];
+  if (!k) throw new Error(`wasm training kernels: the wasm backend has no ${name} kernel`);
+  return k.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+}
+
+function normAxes(axis: number | number[] | undefined, rank: number): number[] {
+  const list = axis === undefined || axis === null ? Array.from({ length: rank }, (_, i) => i) : Array.isArray(axis) ? axis : [axis];
+  return [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((p, q) => p - q);
+}
+
+/**
+ * Sum: the bias gradient (a sum over every axis but the last of a float32 tensor) as SIMD
+ * column sums; other sums go to the wasm backend's kernel (which transposes first).
+ */
+function sumKernel(args: KernelArgs): TensorInfo | TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { x } = args.inputs as { x: TensorInfo };
+  const { axis, keepDims } = (args.attrs ?? {}) as unknown as { axis: number | number[]; keepDims: boolean };
+  const r = x.shape.length;
+  const axes = normAxes(axis, r);
+  const simd = wasmTrainingKernelOptions.useSimd && x.dtype === 'float32' && r >= 2 && axes.length === r - 1 && axes.every((a, i) => a === i)
+    ? getSimdKernels(backend) : null;
+  const cols = x.shape[r - 1], rows = x.shape.slice(0, r - 1).reduce((p, q) => p * q, 1);
+  if (!simd || rows === 0 || cols === 0) return delegate('Sum', args);
+  const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, r - 1).map(() => 1), cols] : [cols], 'float32');
+  simd.colSum(backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(out.dataId), rows, cols);
+  return out;
+}
+
+/** SplitV along the last axis of a float32 tensor (the concatenation's gradient) as strided copies. */
+function splitVKernel(args: KernelArgs): TensorInfo | TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { x } = args.inputs as { x: TensorInfo };
+  const { numOrSizeSplits, axis } = (args.attrs ?? {}) as unknown as { numOrSizeSplits: number | number[]; axis: number };
+  const r = x.shape.length;
+  const ax = axis < 0 ? axis + r : axis;
+  const simd = wasmTrainingKernelOptions.useSimd && x.dtype === 'float32' && r >= 2 && ax === r - 1 ? getSimdKernels(backend) : null;
+  const cols = x.shape[r - 1], rows = x.shape.slice(0, r - 1).reduce((p, q) => p * q, 1);
+  if (!simd || rows === 0) return delegate('SplitV', args);
+  const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, ax);
+  const src = backend.getMemoryOffset(x.dataId);
+  let c0 = 0;
+  return sizes.map((k) => {
+    const out = backend.makeOutput([...x.shape.slice(0, r - 1), k], 'float32');
+    if (k > 0) simd.copyCols(src, backend.getMemoryOffset(out.dataId), rows, cols, c0, k, 0, k);
+    c0 += k;
+    return out;
+  });
+}
+
+/** Concat along the last axis of float32 tensors of equal leading shape, as strided copies. */
+function concatKernel(args: KernelArgs): TensorInfo | TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const xs = args.inputs as unknown as TensorInfo[];
+  const { axis } = (args.attrs ?? {}) as unknown as { axis: number | number[] };
+  const first = xs[0];
+  const r = first?.shape.length ?? 0;
+  const ax0 = Array.isArray(axis) ? axis[0] : axis;
+  const ax = ax0 < 0 ? ax0 + r : ax0;
+  const lead = first ? first.shape.slice(0, r - 1) : [];
+  const rows = lead.reduce((p, q) => p * q, 1);
+  const ok = wasmTrainingKernelOptions.useSimd && Array.isArray(xs) && xs.length > 1 && r >= 2 && ax === r - 1 && rows > 0 &&
+    xs.every((t) => t.dtype === 'float32' && t.shape.length === r && t.shape.slice(0, r - 1).every((d, i) => d === lead[i]));
+  const simd = ok ? getSimdKernels(backend) : null;
+  if (!simd) return delegate('Concat', args);
+  const cols = xs.reduce((p, t) => p + t.shape[r - 1], 0);
+  const out = backend.makeOutput([...lead, cols], 'float32');
+  const dst = backend.getMemoryOffset(out.dataId);
+  let c0 = 0;
+  for (const t of xs) {
+    const k = t.shape[r - 1];
+    if (k > 0) simd.copyCols(backend.getMemoryOffset(t.dataId), dst, rows, k, 0, cols, c0, k);
+    c0 += k;
+  }
+  return out;
+}
+
+/** ResizeNearestNeighborGrad for exact ×2 upsampling (Keras UpSampling2D) as 2×2 block sums. */
+function resizeNNGradKernel(args: KernelArgs): TensorInfo | TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { images, dy } = args.inputs as { images: TensorInfo; dy: TensorInfo };
+  const { alignCorners, halfPixelCenters } = (args.attrs ?? {}) as unknown as { alignCorners?: boolean; halfPixelCenters?: boolean };
+  const [n, h, w, c] = images.shape;
+  const ok = wasmTrainingKernelOptions.useSimd && !alignCorners && !halfPixelCenters && dy.dtype === 'float32' &&
+    images.shape.length === 4 && dy.shape[0] === n && dy.shape[1] === 2 * h && dy.shape[2] === 2 * w && dy.shape[3] === c;
+  const simd = ok ? getSimdKernels(backend) : null;
+  if (!simd) return delegate('ResizeNearestNeighborGrad', args);
+  const dx = backend.makeOutput(images.shape, 'float32');
+  simd.up2Grad(backend.getMemoryOffset(dy.dataId), backend.getMemoryOffset(dx.dataId), n, h, w, c);
+  return dx;
+}
+
 let registered = false;
 
 /**
  * Registers the training kernels the wasm backend lacks, runs slowly or gets wrong
- * (`Conv2DBackpropFilter`, `Conv2DBackpropInput`, `MaxPoolGrad`). Idempotent.
+ * (`Conv2DBackpropFilter`, `Conv2DBackpropInput`, `MaxPoolGrad`) and the SIMD fast paths of
+ * `Sum`, `SplitV`, `Concat`, `ResizeNearestNeighborGrad` (other cases go to the wasm
+ * backend's kernels). Idempotent.
  *
  * @returns the names of the kernels registered for 'wasm'.
  * @example
@@ -260,12 +368,25 @@ let registered = false;
  * await tf.setBackend('wasm');
  */
 export function registerWasmTrainingKernels(): string[] {
-  const names = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'];
+  const names = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'SplitV', 'Concat', 'ResizeNearestNeighborGrad'];
   if (registered) return names;
-  for (const name of names) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as tf.KernelFunc });
+  const funcs: Record<string, (args: KernelArgs) => TensorInfo | TensorInfo[]> = {
+    Conv2DBackpropFilter: conv2DBackpropFilter, Conv2DBackpropInput: conv2DBackpropInput, MaxPoolGrad: maxPoolGrad,
+    Sum: sumKernel, SplitV: splitVKernel, Concat: concatKernel, ResizeNearestNeighborGrad: resizeNNGradKernel,
+  };
+  for (const name of names) {
+    const prev = tf.getKernel(name, 'wasm');
+    if (prev) {
+      original[name] = prev;
+      tf.unregisterKernel(name, 'wasm');
+    }
+    // Keep the original setupFunc: the delegating kernels call the original kernelFunc, which
+    // needs its cwrap'ed wasm function bound at backend start.
+    tf.registerKernel({
+      kernelName: name, backendName: 'wasm', kernelFunc: funcs[name] as unknown as tf.KernelFunc,
+      ...(prev?.setupFunc ? { setupFunc: prev.setupFunc } : {}), ...(prev?.disposeFunc ? { disposeFunc: prev.disposeFunc } : {}),
+    });
+  }
   registered = true;
   return names;
 }

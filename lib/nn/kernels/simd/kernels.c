@@ -138,3 +138,48 @@ void max_pool_grad(const float *x, const float *dy, float *dx, u32 n, u32 h, u32
     }
   }
 }
+
+/*
+ * Strided column-block copy (the concatenation and its gradient, SplitV, along the last axis):
+ * dst[r, dst_col0 + k] = src[r, src_col0 + k] for r < rows, k < ncols.
+ */
+EXPORT(copy_cols)
+void copy_cols(const float *src, float *dst, u32 rows, u32 src_cols, u32 src_col0, u32 dst_cols,
+               u32 dst_col0, u32 ncols) {
+  const float *s = src + src_col0;
+  float *d = dst + dst_col0;
+  if (ncols == 1) {
+    for (u32 r = 0; r < rows; r++, s += src_cols, d += dst_cols) *d = *s;
+    return;
+  }
+  for (u32 r = 0; r < rows; r++, s += src_cols, d += dst_cols) {
+    u32 k = 0;
+    for (; k + 4 <= ncols; k += 4) wasm_v128_store(d + k, wasm_v128_load(s + k));
+    for (; k < ncols; k++) d[k] = s[k];
+  }
+}
+
+/*
+ * Gradient of nearest-neighbour upsampling by exactly 2 (align_corners and half-pixel centres
+ * off): dx[b, y, x, :] = sum of dy over the 2×2 block (2y..2y+1, 2x..2x+1). dx [n, h, w, c].
+ */
+EXPORT(up2_grad)
+void up2_grad(const float *dy, float *dx, u32 n, u32 h, u32 w, u32 c) {
+  const u32 row = 2 * w * c; /* one dy row */
+  for (u32 b = 0; b < n; b++) {
+    for (u32 y = 0; y < h; y++) {
+      const float *g0 = dy + ((b * 2 * h + 2 * y) * 2 * w) * c;
+      const float *g1 = g0 + row;
+      float *o = dx + ((b * h + y) * w) * c;
+      for (u32 x = 0; x < w; x++, g0 += 2 * c, g1 += 2 * c, o += c) {
+        u32 k = 0;
+        for (; k + 4 <= c; k += 4) {
+          v128_t s = wasm_f32x4_add(wasm_v128_load(g0 + k), wasm_v128_load(g0 + c + k));
+          s = wasm_f32x4_add(s, wasm_f32x4_add(wasm_v128_load(g1 + k), wasm_v128_load(g1 + c + k)));
+          wasm_v128_store(o + k, s);
+        }
+        for (; k < c; k++) o[k] = (g0[k] + g0[c + k]) + (g1[k] + g1[c + k]);
+      }
+    }
+  }
+}

@@ -6,12 +6,15 @@
  * What we add around utif: it returns raw bytes and leaves the interpretation to the caller,
  * and it silently reads zeros past the end of a truncated file. So we check the strip/tile
  * byte ranges against the file length (truncated → Error naming the file), map
- * BitsPerSample/SampleFormat to the NDArray dtype, and fix the byte order of big-endian
- * 32/64-bit data (utif only swaps 16-bit). utif indexes `data.buffer` with absolute offsets,
+ * BitsPerSample/SampleFormat to the NDArray dtype, fix the byte order of big-endian
+ * 32/64-bit data (utif only swaps 16-bit), and read float64 strips ourselves (utif caps samples
+ * at 32 bits). Planar configuration 2 (tifffile's default for a 3-D array whose last axis is
+ * not 3 or 4) is rejected with a clear error: utif misplaces its strips. utif indexes `data.buffer` with absolute offsets,
  * so it always gets a fresh ArrayBuffer copy (a pooled Node Buffer would shift them).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { inflateSync } from 'node:zlib';
 import { NDArray } from '../core/ndarray.js';
 import type { DType, NumericArray } from '../core/types.js';
 
@@ -38,6 +41,26 @@ function loadUtif(): Utif {
 function tag(ifd: Ifd, t: number): number[] | undefined {
   const v = ifd[`t${t}`];
   return Array.isArray(v) ? (v as number[]) : undefined;
+}
+
+/**
+ * utif caps samples at 32 bits, so float64 strips are read here: uncompressed or Deflate,
+ * no predictor, strips only (what tifffile and ImageJ write for float64).
+ */
+function read64(bytes: Uint8Array, ifd: Ifd, offsets: number[], counts: number[], where: string): Uint8Array {
+  const cmpr = tag(ifd, 259)?.[0] ?? 1;
+  if (tag(ifd, 322)) throw new Error(`${where}: tiled float64 TIFF not supported`);
+  if (cmpr !== 1 && cmpr !== 8 && cmpr !== 32946) throw new Error(`${where}: float64 TIFF with compression ${cmpr} not supported`);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < offsets.length; i++) {
+    const strip = bytes.subarray(offsets[i]!, offsets[i]! + counts[i]!);
+    try {
+      parts.push(cmpr === 1 ? strip : inflateSync(strip));
+    } catch (err) {
+      throw new Error(`${where}: cannot inflate strip ${i}: ${(err as Error).message}`);
+    }
+  }
+  return Buffer.concat(parts);
 }
 
 /**
@@ -102,12 +125,17 @@ export function decodeTiff(bytes: Uint8Array, name = '<buffer>', opts: ReadTiffO
       throw new Error(`${where}: file truncated: strip/tile ${i} ends at byte ${end}, file has ${bytes.length} bytes`);
     }
   }
-  try {
-    loadUtif().decodeImage(buf, ifd, ifds);
-  } catch (err) {
-    throw new Error(`${where}: cannot decode image data (corrupt or truncated?): ${(err as Error).message}`);
+  let raw: Uint8Array | undefined;
+  if (bits === 64) {
+    raw = read64(bytes, ifd, offsets, counts, where);
+  } else {
+    try {
+      loadUtif().decodeImage(buf, ifd, ifds);
+    } catch (err) {
+      throw new Error(`${where}: cannot decode image data (corrupt or truncated?): ${(err as Error).message}`);
+    }
+    raw = ifd.data;
   }
-  const raw = ifd.data;
   const item = bits / 8;
   const n = width * height * spp;
   if (!raw || raw.length < n * item) {

@@ -1,3 +1,10 @@
 export {};
 export * from './backend.js';
 export { registerWasmTrainingKernels } from './kernels/wasm-train.js';
+export * from './losses.js';
+export * from './unet.js';
+export * from './prep.js';
+export * from './keras-metrics.js';
+export * from './train.js';
+export * from './model-io.js';
+export * from './transfer.js';

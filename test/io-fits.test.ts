@@ -147,7 +147,7 @@ describe('fitsjs', () => {
     );
   });
 
-  it("still decodes uint16 wrongly (why lib/io/fits.ts reads the data itself)", () => {
+  it("still decodes uint16 and BITPIX -64 wrongly (why lib/io/fits.ts reads the data itself)", () => {
     // fitsjs's decoder scales BZERO 32768 inside an Int16Array: counts ≥ 32768 wrap negative.
     const { astro } = loadFitsjs();
     const Image = (astro.FITS as unknown as { Image: { prototype: { _getFrame: (b: ArrayBuffer, bitpix: number, bzero: number, bscale: number) => ArrayLike<number> } } }).Image;
@@ -157,6 +157,12 @@ describe('fitsjs', () => {
     const got = Array.from(Image.prototype._getFrame(be.buffer, 16, 32768, 1));
     expect(got[1]).toBe(1000);
     expect(got[0]).not.toBe(41743); // -23793 with fitsjs 0.6.6
+    // BITPIX -64 is decoded as float32 pairs: two values for one double, neither of them π.
+    const d = new DataView(new ArrayBuffer(8));
+    d.setFloat64(0, Math.PI);
+    const f64 = Array.from(Image.prototype._getFrame(d.buffer, -64, 0, 1));
+    expect(f64.length).toBe(2);
+    expect(f64).not.toContain(Math.PI);
     const astropy = pythonJson<number[]>(`import sys, json; from astropy.io import fits; print(json.dumps(fits.getdata(sys.argv[1]).ravel()[:2].tolist()))`, [join(dir, 'u16.fits')]);
     expect(Array.from(readFits(join(dir, 'u16.fits')).data.slice(0, 2))).toEqual(astropy);
   });

@@ -14,7 +14,7 @@ export const cells: Cell[] = [
   code('subslide', `
     import {
       NDArray, readFits, readNpy, gaussianFilter, sobelH, sobelV,
-      kmeans, makeBlobs, frameFromColumns, columnArray,
+      kmeans, makeBlobs, makeTofCube, frameFromColumns, columnArray,
       subplots, buildCMap, byProfile, profile, writeFileAtomic,
     } from 'neutron-seg';
     import * as fs from 'node:fs';
@@ -161,7 +161,8 @@ export const cells: Cell[] = [
     - We start with **four** clusters.
   `),
   code('subslide', `
-    const km4 = kmeans(tofr, 4, { seed: 2018 });
+    // nInit 10: ten k-means++ starts, the best kept (scikit-learn 1.2's default n_init)
+    const km4 = kmeans(tofr, 4, { seed: 2018, nInit: 10 });
     const c = new NDArray(km4.labels, tof.shape.slice(0, 2));   // label image
     const kc = columns(km4.centroids);                           // centroid spectra, transposed
     console.log(\`\${km4.iterations} iterations, inertia \${km4.inertia.toExponential(3)}\`);
@@ -185,7 +186,7 @@ export const cells: Cell[] = [
     - Try **ten** clusters.
   `),
   code('subslide', `
-    const km10 = kmeans(tofr, 10, { seed: 2018 });
+    const km10 = kmeans(tofr, 10, { seed: 2018, nInit: byProfile(10, 2) });   // quick profile: 2 starts
     const c10 = new NDArray(km10.labels, tof.shape.slice(0, 2));
     const kc10 = columns(km10.centroids);
   `),
@@ -199,55 +200,52 @@ export const cells: Cell[] = [
   md('slide', `
     ## Interpreting the clusters
     Some clusters only live along the **edges** of the samples, where a pixel sees part sample,
-    part void: their spectra are mixtures. The others follow the samples; spectra of the same
-    material differ in amplitude with the **thickness**, while the *shape* — where the Bragg
-    edges sit — tells the material. The red ellipse marks the edge mixtures, the blue one the
-    spectra of interest; the matrix on the left shows how alike the centroids are.
+    part void or spacer: their spectra are mixtures, with weak Bragg edges (red ellipse). The
+    others follow the samples (blue ellipse, around the strongest Bragg edge). Spectra of the
+    same material differ in amplitude with the **thickness**, while the *shape* — where the
+    Bragg edges sit — tells the material: there are two spectrum types, so two materials.
+    The matrix on the left shows how alike the centroid spectra are.
   `),
   code('subslide', `
-    // a cluster is an "edge" cluster when most of its pixels touch a pixel of another cluster
-    const [R, C] = c10.shape;
-    const onEdge = new Array(10).fill(0), size = new Array(10).fill(0);
-    for (let r = 0; r < R; r++)
-      for (let q = 0; q < C; q++) {
-        const l = c10.data[r * C + q];
-        size[l]++;
-        const nb = [[r - 1, q], [r + 1, q], [r, q - 1], [r, q + 1]].filter(([a, b]) => a >= 0 && a < R && b >= 0 && b < C);
-        if (nb.some(([a, b]) => c10.data[a * C + b] !== l)) onEdge[l]++;
-      }
-    const edgeClusters = size.map((n, l) => l).filter((l) => onEdge[l] / size[l] > 0.5);
     const cent = km10.centroids;   // number[][]: one spectrum per cluster
-    const meanLevel = cent.map((s) => s.reduce((a, b) => a + b, 0) / s.length);
-    // spectra of interest: not on edges, not the brightest (void) and not the flattest (spacers)
-    const bulk = size.map((n, l) => l).filter((l) => !edgeClusters.includes(l));
-    const voidCluster = bulk.reduce((a, b) => (meanLevel[a] > meanLevel[b] ? a : b));
-    const interest = bulk.filter((l) => l !== voidCluster);
+    const nBins = cent[0].length;
+    const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+    // the Bragg edge: where the average spectrum jumps most within 20 bins
+    const avg = cent[0].map((_, b) => mean(cent.map((s) => s[b])));
+    let edgeBin = 20;
+    for (let b = 20; b < nBins - 20; b++) if (avg[b + 10] - avg[b - 10] > avg[edgeBin + 10] - avg[edgeBin - 10]) edgeBin = b;
+    // relative jump of each centroid across that edge: large for pure steel, small for mixtures
+    const jump = cent.map((s) => mean(s.slice(edgeBin + 10, edgeBin + 20)) / mean(s.slice(edgeBin - 20, edgeBin - 10)));
+    const level = cent.map(mean);
+    const brightest = level.indexOf(Math.max(...level)), darkest = level.indexOf(Math.min(...level));
+    const interest = cent.map((_, l) => l).filter((l) => jump[l] > 1.5);
+    const mixtures = cent.map((_, l) => l).filter((l) => !interest.includes(l) && l !== brightest && l !== darkest);
 
-    /** An ellipse around a group of spectra: their span of wavelength bins and values. */
-    function around(group: number[]) {
-      const vals = group.flatMap((l) => cent[l]);
-      const lo = Math.min(...vals), hi = Math.max(...vals), n = cent[0].length;
-      return { xy: [n / 2, (lo + hi) / 2] as [number, number], width: n * 1.05, height: (hi - lo) * 1.3 };
+    /** An ellipse around a group of spectra over the bins [b0, b1). */
+    function around(group: number[], b0: number, b1: number) {
+      const vals = group.flatMap((l) => cent[l].slice(b0, b1));
+      const lo = Math.min(...vals), hi = Math.max(...vals);
+      return { xy: [(b0 + b1) / 2, (lo + hi) / 2] as [number, number], width: (b1 - b0) * 1.3, height: (hi - lo) * 1.4 };
     }
-
-    const corr = cent.map((a) => cent.map((b) => pearson(a, b)));
-    function pearson(a: number[], b: number[]): number {
-      const ma = a.reduce((s, v) => s + v, 0) / a.length, mb = b.reduce((s, v) => s + v, 0) / b.length;
+    const pearson = (a: number[], b: number[]) => {
+      const ma = mean(a), mb = mean(b);
       let sab = 0, saa = 0, sbb = 0;
       a.forEach((v, i) => { sab += (v - ma) * (b[i] - mb); saa += (v - ma) ** 2; sbb += (b[i] - mb) ** 2; });
       return sab / Math.sqrt(saa * sbb);
-    }
+    };
 
     const [fig, axes] = subplots(1, 2, { figsize: [14, 5] });
-    axes[0].matshow(corr); axes[0].setTitle('Correlation of the centroids');
+    axes[0].matshow(NDArray.fromNested(cent.map((a) => cent.map((b) => pearson(a, b)))));
+    axes[0].setTitle('Correlation of the centroid spectra');
     axes[1].plot(kc10);
-    if (edgeClusters.length) { const e = around(edgeClusters); axes[1].addEllipse(e.xy, e.width, e.height, { edgecolor: 'red', linewidth: 2 }); }
-    if (interest.length) { const e = around(interest); axes[1].addEllipse(e.xy, e.width, e.height, { edgecolor: 'blue', linewidth: 2 }); }
+    const red = around(mixtures, 0, Math.round(0.25 * nBins));
+    axes[1].addEllipse(red.xy, red.width, red.height, { edgecolor: 'red', linewidth: 2 });
+    const blue = around(interest, edgeBin - 25, edgeBin + 25);
+    axes[1].addEllipse(blue.xy, blue.width, blue.height, { edgecolor: 'blue', linewidth: 2 });
     axes[1].setTitle('Cluster centroid spectra'); axes[1].setAspect(tof.shape[2]);
-    console.log(\`edge clusters: \${edgeClusters.join(', ')}; spectra of interest: \${interest.join(', ')}\`);
+    console.log(\`Bragg edge near bin \${edgeBin}; edge mixtures (red): clusters \${mixtures.join(', ')}; spectra of interest (blue): clusters \${interest.join(', ')}\`);
     fig
   `),
-
   // ---- results for the tests, and clean-up
   md('skip', `
     The numbers below are saved for the project's tests (\`build/results/02-unsupervised.json\`):
@@ -255,8 +253,9 @@ export const cells: Cell[] = [
     stand-in data was made from.
   `),
   code('skip', `
-    const truth = JSON.parse(fs.readFileSync('../data/tofdata.json', 'utf8')) as { classes?: number[]; classNames?: string[] };
-    const classes = truth.classes ?? [];
+    // the material of each pixel, as the stand-in cube was made (same seed as data/tofdata.npy)
+    const { classes: classImage } = makeTofCube({ seed: 2018, noiseless: true });
+    const classes = classImage.data;
     // purity: for each cluster, the share of its pixels in its most common class
     const counts = new Map<string, number>();
     km4.labels.forEach((l, i) => { const k = \`\${l}:\${classes[i]}\`; counts.set(k, (counts.get(k) ?? 0) + 1); });
@@ -268,7 +267,7 @@ export const cells: Cell[] = [
       const row = [...counts].filter(([k]) => k.startsWith(\`\${l}:\`)).sort((a, b) => b[1] - a[1]);
       return row.length ? Number(row[0][0].split(':')[1]) : -1;
     });
-    const results02 = { profile: profile(), purity, majorityClass: majority, kmeans4Iterations: km4.iterations, kmeans10EdgeClusters: edgeClusters };
+    const results02 = { profile: profile(), purity, majorityClass: majority, kmeans4Iterations: km4.iterations, kmeans10Mixtures: mixtures, kmeans10Interest: interest };
     fs.mkdirSync('../build/results', { recursive: true });
     writeFileAtomic('../build/results/02-unsupervised.json', JSON.stringify(results02, null, 1));
     results02

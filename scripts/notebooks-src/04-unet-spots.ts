@@ -30,7 +30,8 @@ export const cells: Cell[] = [
   code('fragment', `
     const backend = await selectBackend();
     const info = backendInfo();
-    showTable(['backend', 'why', 'tried'], [[info.name, info.reason, info.tried.join(' → ')]]);
+    console.log(info.reason);
+    showTable(['candidate', 'chosen', 'why'], info.tried.map((t) => [t.name, t.ok ? '✔' : '', t.why]));
   `),
   md('subslide', `
     ### Run profile
@@ -174,21 +175,22 @@ export const cells: Cell[] = [
   `),
   md('slide', `
     ## Training history
-    Training in coral, validation in cornflower blue.
+    The nine metrics per epoch, training in coral, validation in cornflower blue. The training
+    values come from each step's forward pass, before the step's update (as Keras reports them).
   `),
   code('subslide', `
-    const panels: [string, string][] = [
+    const metrics: [string, string][] = [
       ['tp', 'True positives'], ['fp', 'False positives'], ['tn', 'True negatives'], ['fn', 'False negatives'],
       ['binary_accuracy', 'Binary accuracy'], ['precision', 'Precision'], ['recall', 'Recall'],
-      ['auc', 'Area under the ROC curve'], ['mae', 'Mean absolute error'], ['loss', 'Loss (binary cross-entropy)'],
+      ['auc', 'Area under the ROC curve'], ['mae', 'Mean absolute error'],
     ];
     const [fig, ax] = subplots(2, 5, { figsize: [20, 8] });
-    panels.forEach(([key, name], i) => {
+    metrics.forEach(([key, name], i) => {
       ax[i].plot(history[key], { color: 'coral', label: 'Training' });
       ax[i].plot(history['val_' + key], { color: 'cornflowerblue', label: 'Validation' });
       ax[i].setTitle(name);
     });
-    fig.legend();
+    fig.legend({ ax: ax[9] });   // one legend, in the empty tenth panel
     fig
   `),
 

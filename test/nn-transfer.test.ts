@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildUNet } from '../lib/nn/unet.js';
 import { trainModel } from '../lib/nn/train.js';
 import { bceLoss } from '../lib/nn/losses.js';
-import { encoderLayers, freezeEncoder, transferWeights, unfreezeAll } from '../lib/nn/transfer.js';
+import { encoderLayers, freezeEncoder, transferWeights, unfreezeAll, withWeightSeed } from '../lib/nn/transfer.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -151,5 +151,29 @@ describe('transferWeights', () => {
     expect(Array.from((b.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(pa));
     expect(() => transferWeights(a, buildUNet({ depth: 1, baseFilters: 3 }))).toThrow(/transferWeights: weight 0 .* shape/);
     expect(() => transferWeights(a, buildUNet({ depth: 2, baseFilters: 2 }))).toThrow(/transferWeights: source has \d+ weight arrays/);
+  });
+});
+
+describe('withWeightSeed', () => {
+  it('the same seed gives the same initial weights, another seed others; Math.random is restored', () => {
+    const original = Math.random;
+    const w = (seed: number): number[] =>
+      withWeightSeed(seed, () => buildUNet({ depth: 1, baseFilters: 2 }))
+        .getWeights()
+        .flatMap((t) => Array.from(t.dataSync()));
+    const a = w(5);
+    const b = w(5);
+    const c = w(6);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    expect(Math.random).toBe(original);
+    expect(() =>
+      withWeightSeed(1, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(Math.random).toBe(original);
+    expect(() => withWeightSeed(1, () => Promise.resolve(1))).toThrow(/synchronous/);
+    expect(Math.random).toBe(original);
   });
 });

@@ -17,6 +17,18 @@
  * `trainModel` calls takes effect at once (tfjs' own `model.fit` needs `model.compile` again,
  * as in Keras). A frozen `BatchNormalization` layer keeps its γ and β, but in training mode tfjs
  * still updates its moving mean and variance.
+ *
+ * Optimizers: tfjs' Adam keeps its moment estimates by the position of each variable in the list
+ * it is given, not by name. When the set of trainable weights changes (freezing or unfreezing),
+ * an optimizer that continues from before would pair moments with the wrong weights (a shape
+ * error, or silently wrong steps): start a new optimizer after {@link freezeEncoder} and
+ * {@link unfreezeAll}, as Keras asks for a new `compile`.
+ *
+ * `withWeightSeed` makes the random initial weights reproducible: tfjs' initializers draw their
+ * seed from `Math.random()` when the layer has none, so it runs the model builder with
+ * `Math.random` replaced by a seeded generator (restored afterwards, also on error). That lets a
+ * notebook compare losses or pre-training from the same starting weights, run after run, without
+ * a seed option in every builder.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -112,8 +124,8 @@ function report(model: tf.LayersModel): FreezeReport {
  *
  * Use it after loading (or training) a model on a large related data set, to fine-tune only the
  * decoder on a few new images; then {@link unfreezeAll} to fine-tune everything with a small
- * learning rate. With tfjs' `model.fit` call `model.compile` again after freezing; `trainModel`
- * needs nothing.
+ * learning rate. Use a new optimizer after freezing (see the module header); with tfjs'
+ * `model.fit` call `model.compile` again.
  *
  * @param model a U-Net (see {@link encoderLayers}); changed in place
  * @param options `includeBottleneck` (default true: the bottleneck is frozen too)
@@ -122,7 +134,7 @@ function report(model: tf.LayersModel): FreezeReport {
  * const unet = buildUNet({ depth: 2, baseFilters: 8 });
  * await trainModel(unet, vesselX, vesselY, { epochs: 20 });   // pre-train
  * freezeEncoder(unet);                                         // { frozenLayers: [...], trainableParams: ... }
- * await trainModel(unet, rootX, rootY, { epochs: 5 });          // decoder only
+ * await trainModel(unet, rootX, rootY, { epochs: 5 });          // decoder only (a new Adam each call)
  * unfreezeAll(unet);
  * await trainModel(unet, rootX, rootY, { epochs: 5, learningRate: 1e-4 });
  */
@@ -177,4 +189,40 @@ export function transferWeights(source: tf.LayersModel, target: tf.LayersModel):
   // getWeights returns the variables' own tensors (not copies): setWeights copies their values
   target.setWeights(source.getWeights());
   return target;
+}
+
+/**
+ * Runs `build` with `Math.random` replaced by a seeded generator, so a model built inside gets the
+ * same initial weights every time (tfjs' initializers seed themselves from `Math.random()`).
+ *
+ * @param seed any integer
+ * @param build a synchronous function, usually `() => buildUNet(options)`
+ * @returns what `build` returns
+ * @throws when `build` returns a Promise (the replacement must not outlive the call)
+ * @example
+ * const a = withWeightSeed(42, () => buildUNet({ depth: 3, baseFilters: 8 }));
+ * const b = withWeightSeed(42, () => buildUNet({ depth: 3, baseFilters: 8 }));
+ * // a and b have identical weights
+ */
+export function withWeightSeed<T>(seed: number, build: () => T): T {
+  if (!Number.isFinite(seed)) throw new Error(`withWeightSeed: seed must be a finite number, got ${seed}`);
+  if (typeof build !== 'function') throw new Error('withWeightSeed: build must be a function');
+  let a = Math.trunc(seed) >>> 0;
+  const seeded = (): number => {
+    // mulberry32
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const original = Math.random;
+  Math.random = seeded;
+  try {
+    const out = build();
+    if (out instanceof Promise) throw new Error('withWeightSeed: build must be synchronous (it returned a Promise)');
+    return out;
+  } finally {
+    Math.random = original;
+  }
 }

@@ -254,8 +254,7 @@ export const cells: Cell[] = [
   `),
   code('skip', `
     // the material of each pixel, as the stand-in cube was made (same seed as data/tofdata.npy)
-    const { classes: classImage } = makeTofCube({ seed: 2018, noiseless: true });
-    const classes = classImage.data;
+    const classes = makeTofCube({ seed: 2018, noiseless: true }).classes.data;
     // purity: for each cluster, the share of its pixels in its most common class
     const counts = new Map<string, number>();
     km4.labels.forEach((l, i) => { const k = \`\${l}:\${classes[i]}\`; counts.set(k, (counts.get(k) ?? 0) + 1); });

@@ -111,7 +111,8 @@ export const cells: Cell[] = [
     }
   `),
   code('subslide', `
-    const { cleaned: baseclean, detection: timg } = spotCleaner(orig, 1000);
+    const cleaner = spotCleaner(orig, 1000);
+    const baseclean = cleaner.cleaned, timg = cleaner.detection;
     magnifyRegion(baseclean, [r, c, r + w, c + w], { figsize: [12, 3], vmin: 400, vmax: 4000, title: 'Cleaned image' }).show();
     magnifyRegion(timg, [r, c, r + w, c + w], { figsize: [12, 3], vmin: 0, vmax: 1, title: 'Detection image' }).show();
   `),
@@ -153,7 +154,8 @@ export const cells: Cell[] = [
   md('slide', `
     ## The decision space
     What does the classifier answer for any pair $(f, d)$ within the test data's range?
-    White: spot.
+    Light grey: spot, black: no spot. Without scaling, almost everything away from the dense
+    cloud of ordinary pixels is called a spot.
   `),
   code('subslide', `
     const to = columnArray(testPtsSpots, 'orig'), td = columnArray(testPtsSpots, 'd');
@@ -167,7 +169,8 @@ export const cells: Cell[] = [
     const predictedId = kClass.predict(features(gridPts, 'x', 'y'));
 
     const [fig, ax] = subplots(1, 1, { figsize: [6, 6] });
-    ax[0].scatter(columnArray(gridPts, 'x'), columnArray(gridPts, 'y'), { c: predictedId, cmap: 'gray' });
+    // grey levels from -0.5 to 1.5 so that the spot class (1) shows light grey on the white page
+    ax[0].scatter(columnArray(gridPts, 'x'), columnArray(gridPts, 'y'), { c: predictedId, cmap: 'gray', vmin: -0.5, vmax: 1.5, s: 9 });
     ax[0].setTitle('Testing points'); ax[0].setXlabel('f'); ax[0].setYlabel('d');
     ax[0].axis('square');
     fig

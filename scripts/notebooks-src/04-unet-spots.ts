@@ -86,9 +86,10 @@ export const cells: Cell[] = [
     const testImg = crop(forig, cfg.test), testMask = crop(mask, cfg.test);
 
     const [fig, ax] = subplots(2, 2, { figsize: [12, 7] });
-    ax[0].imshow(trainImg, { cmap: 'bone' }); ax[0].setTitle('Training image');
+    const grey = { cmap: 'bone', vmin: 0, vmax: 4000 } as const;   // as the whole image above
+    ax[0].imshow(trainImg, grey); ax[0].setTitle('Training image');
     ax[1].imshow(trainMask, { cmap: 'bone' }); ax[1].setTitle('Training mask');
-    ax[2].imshow(validImg, { cmap: 'bone' }); ax[2].setTitle('Validation image');
+    ax[2].imshow(validImg, grey); ax[2].setTitle('Validation image');
     ax[3].imshow(validMask, { cmap: 'bone' }); ax[3].setTitle('Validation mask');
     fig
   `),
@@ -135,10 +136,10 @@ export const cells: Cell[] = [
     const untrained = await predictImage(model, testImg, { normalize: stats });
 
     const [fig, ax] = subplots(2, 3, { figsize: [15, 7] });
-    ax[0].imshow(trainImg, { cmap: 'bone' }); ax[0].setTitle('Train image');
+    ax[0].imshow(trainImg, grey); ax[0].setTitle('Train image');
     ax[1].axis('off');
     ax[2].imshow(trainMask); ax[2].setTitle('Train mask');
-    ax[3].imshow(testImg, { cmap: 'bone' }); ax[3].setTitle('Test image');
+    ax[3].imshow(testImg, grey); ax[3].setTitle('Test image');
     ax[4].imshow(untrained, { vmin: 0, vmax: 0.1 }); ax[4].setTitle('Predicted segmentation');
     ax[5].imshow(testMask); ax[5].setTitle('Ground truth');
     fig
@@ -190,6 +191,7 @@ export const cells: Cell[] = [
       ax[i].plot(history['val_' + key], { color: 'cornflowerblue', label: 'Validation' });
       ax[i].setTitle(name);
     });
+    ax[9].axis('off');
     fig.legend({ ax: ax[9] });   // one legend, in the empty tenth panel
     fig
   `),
@@ -205,7 +207,7 @@ export const cells: Cell[] = [
     const trainPred = await predictImage(model, trainWin, { normalize: stats });
 
     const [fig, ax] = subplots(1, 3, { figsize: [15, 3] });
-    ax[0].imshow(trainWin, { cmap: 'bone' }); ax[0].setTitle('Training image');
+    ax[0].imshow(trainWin, grey); ax[0].setTitle('Training image');
     ax[1].imshow(trainPred, { vmin: 0, vmax: 0.2 }); ax[1].setTitle('Prediction');
     ax[2].imshow(mask.slice(winRows, winCols)); ax[2].setTitle('Mask');
     fig
@@ -218,7 +220,7 @@ export const cells: Cell[] = [
     const pred = await predictImage(model, testImg, { normalize: stats });
 
     const [fig, ax] = subplots(1, 3, { figsize: [15, 5] });
-    ax[0].imshow(testImg, { cmap: 'bone' }); ax[0].setTitle('Test image');
+    ax[0].imshow(testImg, grey); ax[0].setTitle('Test image');
     ax[1].imshow(pred, { vmin: 0, vmax: 0.1, colorbar: true }); ax[1].setTitle('Prediction');
     ax[2].imshow(testMask); ax[2].setTitle('Ground truth');
     fig
@@ -288,9 +290,10 @@ export const cells: Cell[] = [
   code('skip', `
     // key numbers for the project's tests (build/results/04-unet-spots.json)
     const last = (k: string) => history[k][history[k].length - 1];
+    // (no shorthand properties here: tslab does not rewrite \`{ x }\` for x from another cell)
     const results04 = {
-      profile: profile(), backend, secondsPerEpoch, epochs: cfg.epochs, threshold,
-      unet, baselineOnCrop: { recall: recall(testMask, baseCrop), precision: precision(testMask, baseCrop) },
+      profile: profile(), backend: backend, secondsPerEpoch: secondsPerEpoch, epochs: cfg.epochs, threshold: threshold,
+      unet: unet, baselineOnCrop: { recall: recall(testMask, baseCrop), precision: precision(testMask, baseCrop) },
       final: Object.fromEntries(Object.keys(history).map((k) => [k, last(k)])),
     };
     fs.mkdirSync('../build/results', { recursive: true });

@@ -1,1 +1,2 @@
-export {};
+export * from './classification.js';
+export * from './topology.js';

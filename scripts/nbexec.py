@@ -75,6 +75,7 @@ def main() -> int:
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(a.dst)), suffix=".tmp-ipynb")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         nbformat.write(nb, f)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the executed notebook is an ordinary build output
     os.replace(tmp, a.dst)
     print(json.dumps(result))
     return 0 if result["ok"] else 1

@@ -232,18 +232,21 @@ function assignAll(X: FloatData, n: number, d: number, C: Float64Array, k: numbe
 
 /** Mean over features of the per-feature variance (scikit-learn's `_tolerance` scale). */
 function meanVariance(X: FloatData, n: number, d: number): number {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0, o = i * d; j < d; j++) mean[j]! += X[o + j]!;
-  for (let j = 0; j < d; j++) mean[j]! /= n;
-  const v = new Float64Array(d);
+  // one pass of sums and sums of squares, shifted by the first row against cancellation
+  const s1 = new Float64Array(d);
+  const s2 = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     for (let j = 0, o = i * d; j < d; j++) {
-      const e = X[o + j]! - mean[j]!;
-      v[j]! += e * e;
+      const e = X[o + j]! - X[j]!;
+      s1[j]! += e;
+      s2[j]! += e * e;
     }
   }
   let s = 0;
-  for (let j = 0; j < d; j++) s += v[j]! / n;
+  for (let j = 0; j < d; j++) {
+    const m = s1[j]! / n;
+    s += Math.max(0, s2[j]! / n - m * m);
+  }
   return s / d;
 }
 
@@ -459,10 +462,22 @@ function lloyd(
       return full(m);
     }
     let moved = 0;
+    let m = 0;
+    const many = k >> 1; // this many loose bounds or more: all k distances, blocked
     for (let i = 0; i < n; i++) {
       const a0 = labels[i]!;
       let u = upper[i]!;
       if (u <= half[a0]!) continue;
+      if (many >= 2) {
+        let loose = 0;
+        for (let c = 0, li = i * k; c < k; c++) {
+          if (c !== a0 && u > lower[li + c]! && u > halfCC[a0 * k + c]!) loose++;
+        }
+        if (loose >= many) {
+          list[m++] = i;
+          continue;
+        }
+      }
       let a = a0;
       let tight = false;
       const li = i * k;
@@ -490,7 +505,7 @@ function lloyd(
         move(i, a0, a);
       }
     }
-    return moved;
+    return moved + full(m);
   };
 
   const updateHalf = () => {

@@ -36,7 +36,10 @@ import type { Matrix, NumericArray } from '../core/types.js';
 export interface KNNOptions {
   /** Neighbours that vote; default ml-knn's: number of classes + 1. */
   k?: number;
-  /** A distance other than Euclidean: ml-knn itself does the search (slow, general). */
+  /**
+   * A distance other than Euclidean: ml-knn itself does the search (slow, general). As in
+   * ml-knn, it receives index-addressable points (read `a[j]` for j < d, not `a.length`).
+   */
   distance?: (a: number[], b: number[]) => number;
 }
 

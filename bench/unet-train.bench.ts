@@ -3,17 +3,22 @@
  * Adam 1e-3, one step per epoch on a batch of 3 × 128 × 800 × 1 — s/epoch on the active
  * backend (selectBackend) and on wasm explicitly, side by side with PyTorch (the same model,
  * shapes, loss and optimiser; bench/unet_torch.py on /usr/bin/python3, or $PYTHON) in the
- * same run, with the ratio. Wall time is what a user waits; CPU time (process.cpuUsage) is
- * printed too because it barely moves when other processes share the 2 cores.
+ * same run, with the ratio. Wall time is what a user waits; CPU time (process.cpuUsage, all
+ * threads) is printed too because it barely moves when other processes share the 2 cores, and
+ * so is the main thread's CPU time (Linux /proc): with the threaded wasm build the work is
+ * split over threads, and on an otherwise idle machine the wall time is close to it.
+ * PyTorch runs with 1 thread and with 2 (torch.set_num_threads); the ratio compares with the
+ * PyTorch run that uses as many threads as the wasm backend (`wasm.getThreadsCount()`).
  *
  * Args: --backend=NAME (force: wasm, cpu, webgpu, ...), --shape=3,128,800, --epochs=3 (timed,
- * after one warm-up epoch), --no-torch, --no-wasm (skip the explicit wasm row).
+ * after one warm-up epoch), --no-torch, --no-wasm (skip the explicit wasm row). Env
+ * NSEG_WASM_THREADS=1|2 picks the wasm thread count (see lib/nn/backend.ts).
  * GPU machine: `../shared/gpu/pack.sh bench/unet-train.bench.ts`, then there
  * `bash .gpu/run.sh --backend=webgpu` (PyTorch runs on CUDA there).
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, backendInfo } from '../lib/nn/backend.js';
@@ -24,60 +29,94 @@ const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith
 const [n, h, w] = arg('shape', '3,128,800').split(',').map(Number);
 const epochs = Number(arg('epochs', '3'));
 
-interface Timing { wall: number; cpu: number }
+interface Timing { wall: number; cpu: number; mainCpu: number }
+
+/** CPU seconds of this process's main thread (Linux /proc schedstat), NaN elsewhere. */
+function mainThreadCpu(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return NaN;
+  }
+}
+
+function threadCount(): number {
+  try {
+    return readdirSync('/proc/self/task').length;
+  } catch {
+    return 0;
+  }
+}
 
 async function trainSpeed(): Promise<Timing> {
   const model = buildSpotUNet(24);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
   const x = tf.randomNormal([n, h, w, 1], 0, 1, 'float32', 1);
   const y = tf.tidy(() => tf.randomUniform([n, h, w, 1], 0, 1, 'float32', 2).greater(0.99).cast('float32'));
-  const walls: number[] = [], cpus: number[] = [];
-  let t0 = 0, c0 = process.cpuUsage();
+  const walls: number[] = [], cpus: number[] = [], mains: number[] = [];
+  let t0 = 0, c0 = process.cpuUsage(), m0 = 0;
   await model.fit(x, y, {
     epochs: epochs + 1, batchSize: n, verbose: 0, shuffle: false,
     callbacks: {
-      onEpochBegin: async () => { t0 = performance.now(); c0 = process.cpuUsage(); },
+      onEpochBegin: async () => { t0 = performance.now(); c0 = process.cpuUsage(); m0 = mainThreadCpu(); },
       onEpochEnd: async (epoch) => {
         const c = process.cpuUsage(c0);
-        if (epoch > 0) { walls.push((performance.now() - t0) / 1000); cpus.push((c.user + c.system) / 1e6); }
+        if (epoch > 0) { walls.push((performance.now() - t0) / 1000); cpus.push((c.user + c.system) / 1e6); mains.push(mainThreadCpu() - m0); }
       },
     },
   });
   tf.dispose([x, y]);
   model.dispose();
   const med = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
-  return { wall: med(walls), cpu: med(cpus) };
+  return { wall: med(walls), cpu: med(cpus), mainCpu: med(mains) };
 }
 
-function torchSpeed(): { s: number; label: string } | null {
+function torchSpeed(threads: number): { s: number; label: string; threads: number } | null {
   const here = dirname(fileURLToPath(import.meta.url));
   const script = [join(here, 'unet_torch.py'), join(process.cwd(), 'bench', 'unet_torch.py')].find((p) => existsSync(p));
   const py = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
   if (!script) return null;
   try {
-    const out = execFileSync(py, [script, `${n},${h},${w}`, String(epochs)], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(py, [script, `${n},${h},${w}`, String(epochs)], {
+      encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TORCH_THREADS: String(threads) },
+    });
     const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { s_per_epoch: number; device: string; threads: number; torch: string };
-    return { s: r.s_per_epoch, label: `PyTorch ${r.torch} ${r.device}${r.device === 'cpu' ? `, ${r.threads} thread(s)` : ''}` };
+    return { s: r.s_per_epoch, threads: r.threads, label: `PyTorch ${r.torch} ${r.device}${r.device === 'cpu' ? `, ${r.threads} thread(s)` : ''}` };
   } catch (e) {
     console.error(`PyTorch peer not run: ${(e as Error).message.split('\n')[0]}`);
     return null;
   }
 }
 
+async function wasmThreads(): Promise<number> {
+  if (tf.getBackend() !== 'wasm') return 1;
+  const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
+  return wasm.getThreadsCount();
+}
+
 async function main(): Promise<void> {
   const forced = arg('backend', '');
   const active = await selectBackend(forced ? { backend: forced } : {});
   console.log(`backend: ${backendInfo().reason}`);
-  const rows: { name: string; t: Timing }[] = [{ name: active, t: await trainSpeed() }];
+  const label = async (name: string) => (name === 'wasm' ? `tfjs wasm, ${await wasmThreads()} thread(s)` : `tfjs ${name}`);
+  const rows: { name: string; threads: number; t: Timing }[] = [{ name: await label(active), threads: await wasmThreads(), t: await trainSpeed() }];
   if (active !== 'wasm' && !process.argv.includes('--no-wasm')) {
     await selectBackend({ backend: 'wasm' });
-    rows.push({ name: 'wasm', t: await trainSpeed() });
+    rows.push({ name: await label('wasm'), threads: await wasmThreads(), t: await trainSpeed() });
   }
-  const torch = process.argv.includes('--no-torch') ? null : torchSpeed();
-  console.log(`\nU-Net (buildSpotUNet(24)) training, batch ${n}×${h}×${w}×1, BCE + Adam 1e-3, one step per epoch, median of ${epochs} epochs after a warm-up`);
+  const osThreads = threadCount();
+  const torch = process.argv.includes('--no-torch') ? [] : [1, 2].map((t) => torchSpeed(t)).filter((r): r is NonNullable<typeof r> => r !== null);
+  console.log(`\nU-Net (buildSpotUNet(24)) training, batch ${n}×${h}×${w}×1, BCE + Adam 1e-3, one step per epoch, median of ${epochs} epochs after a warm-up (process threads: ${osThreads})`);
+  const peerFor = (threads: number) => torch.find((p) => p.threads === threads) ?? torch[0];
   printTable(
-    ['backend', 's/epoch (wall)', 'CPU s/epoch', 'peer', 'peer s/epoch', 'ratio (wall)'],
-    rows.map((r) => [`tfjs ${r.name}`, r.t.wall, r.t.cpu, torch?.label ?? 'PyTorch not available', torch ? torch.s : '—', torch ? `${(r.t.wall / torch.s).toFixed(1)}×` : '—']),
+    ['backend', 's/epoch (wall)', 'CPU s/epoch (all threads)', 'main-thread CPU s', 'peer', 'peer s/epoch', 'ratio (wall)'],
+    [
+      ...rows.map((r) => {
+        const p = peerFor(r.threads);
+        return [r.name, r.t.wall, r.t.cpu, Number.isNaN(r.t.mainCpu) ? '—' : r.t.mainCpu, p?.label ?? 'PyTorch not available', p ? p.s : '—', p ? `${(r.t.wall / p.s).toFixed(1)}×` : '—'];
+      }),
+      ...torch.filter((p) => !rows.some((r) => peerFor(r.threads) === p)).map((p) => [`(peer only)`, '—', '—', '—', p.label, p.s, '—']),
+    ],
   );
   process.exit(0);
 }

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 
 describe('selectBackend / backendInfo', () => {
   afterEach(() => {
@@ -33,6 +34,13 @@ describe('selectBackend / backendInfo', () => {
     expect(info.reason).toMatch(/^wasm: WebAssembly/);
     expect(info.reason).toMatch(/Conv2DBackpropFilter/);
     expect(info.reason).toMatch(/skipped/);
+    // no Vulkan loader on this machine: the WebGPU probe is skipped with that reason instead of
+    // letting Dawn print "Couldn't load Vulkan" on stderr
+    if (!['/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib'].some((d) => existsSync(`${d}/libvulkan.so.1`))) {
+      expect(info.tried[1].why).toMatch(/WebGPU probe skipped: no Vulkan loader/);
+    }
+    // the wasm thread count and why it was chosen
+    expect(info.reason).toMatch(/thread\(s\) \((NSEG_WASM_THREADS=\d+|\d threads?: load average [\d.]+ on \d+ cores.*|one core)\)/);
     // the training kernels are registered: a conv filter gradient runs on wasm
     const g = tf.grad((f: tf.Tensor) => tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'same').sum())(tf.ones([3, 3, 1, 2]));
     expect(Array.from(g.dataSync()).slice(0, 2)).toEqual([9, 9]);

@@ -8,6 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { registerWasmTrainingKernels, wasmTrainingKernelOptions } from '../lib/nn/kernels/wasm-train.js';
 
 type Grad = (inputs: tf.Tensor[]) => tf.Tensor[];
@@ -192,4 +195,52 @@ describe('wasm gradients of the other U-Net kernels', () => {
     expect(grads.wasm.length).toBe(grads.cpu.length);
     grads.cpu.forEach((ref, i) => expect(relErr(grads.wasm[i], ref)).toBeLessThan(1e-4));
   });
+});
+
+describe('threaded wasm build (NSEG_WASM_THREADS=2, shared memory)', () => {
+  it('gives the cpu gradients with the filter gradient split over the helper thread, and the process exits', () => {
+    // A child process: the threaded build must be chosen before the wasm backend first starts.
+    // Inside the repository (build/ is git-ignored) so that the script resolves node_modules.
+    mkdirSync('build', { recursive: true });
+    const dir = mkdtempSync(join(resolve('build'), 'nseg-threads-'));
+    const lib = (p: string) => JSON.stringify(resolve('lib', p));
+    const script = `
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, backendInfo } from ${lib('nn/backend.ts')};
+import { getSimdKernels } from ${lib('nn/kernels/simd.ts')};
+const rand = (shape, seed) => { let s = seed >>> 0; const n = shape.reduce((a, b) => a * b, 1); const d = new Float32Array(n);
+  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; d[i] = s / 2 ** 32 - 0.5; } return d; };
+const cases = [[[2, 40, 52, 5], [3, 3, 5, 12], 1, 'same'], [[1, 33, 47, 8], [3, 3, 8, 7], 1, 'valid'], [[2, 20, 26, 3], [3, 3, 3, 9], 2, 'same']];
+const run = (c) => tf.tidy(() => tf.grads((a, b) => tf.conv2d(a, b, c[2], c[3]).square().sum())([tf.tensor(rand(c[0], 1), c[0]), tf.tensor(rand(c[1], 2), c[1])]).map((t) => t.dataSync()));
+const unet = () => tf.tidy(() => { const x = tf.tensor(rand([1, 32, 48, 6], 3), [1, 32, 48, 6]); // batch 1: the cpu ResizeNearestNeighborGrad is wrong for more
+  return tf.grads((a) => tf.concat([tf.image.resizeNearestNeighbor(tf.maxPool(a, 2, 2, 'valid'), [32, 48]), a], 3).relu().mul(tf.linspace(-1, 1, 12)).sum([0, 1, 2]).square().sum())([x]).map((t) => t.dataSync()); });
+await selectBackend({ backend: 'wasm' });
+const wasm = await import('@tensorflow/tfjs-backend-wasm');
+run(cases[0]);
+await new Promise((r) => setTimeout(r, 500));
+const k = getSimdKernels(tf.backend());
+const got = [...cases.map(run), unet()];
+const info = { threads: wasm.getThreadsCount(), helper: k ? k.threads() : 0, reason: backendInfo().reason };
+await tf.setBackend('cpu');
+const ref = [...cases.map(run), unet()];
+const errs = got.map((g, i) => g.map((a, j) => { const b = ref[i][j]; let num = 0, den = 0;
+  for (let q = 0; q < b.length; q++) { num = Math.max(num, Math.abs(a[q] - b[q])); den = Math.max(den, Math.abs(b[q])); } return num / den; }));
+console.log(JSON.stringify({ ...info, errs }));
+`;
+    const file = join(dir, 'threads.mts');
+    writeFileSync(file, script);
+    try {
+      const out = execFileSync(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), file], {
+        encoding: 'utf8', timeout: 50_000, env: { ...process.env, NSEG_WASM_THREADS: '2', NSEG_BACKEND: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { threads: number; helper: number; reason: string; errs: number[][] };
+      expect(r.threads).toBe(2);
+      expect(r.helper).toBe(2); // the SIMD module runs on the shared memory with its helper worker
+      expect(r.reason).toMatch(/NSEG_WASM_THREADS=2/);
+      expect(r.errs.length).toBe(4);
+      expect(r.errs.flat().every((e) => e < 1e-4), JSON.stringify(r.errs)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

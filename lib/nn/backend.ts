@@ -16,9 +16,18 @@
  * - WebGPU: the webgpu backend registers itself only when `navigator.gpu` exists at import, so
  *   `navigator.gpu` and the package's globals (GPUBufferUsage, ...) are set on `globalThis`
  *   first. An adapter that is a CPU fallback (SwiftShader, llvmpipe) is skipped: wasm is faster.
- * - wasm threads: tfjs-backend-wasm turns threads off in Node. `NSEG_WASM_THREADS=N` (N ≥ 2)
- *   starts its threaded-SIMD build with Node worker threads instead (see `./wasm-threads.ts`);
- *   off by default because the SIMD training kernels then fall back to XNNPACK paths.
+ * - WebGPU on Linux needs a Vulkan loader (libvulkan.so.1) and a Vulkan driver (an ICD json).
+ *   Without them Dawn prints "Couldn't load Vulkan" to stderr (noise in notebook outputs), so
+ *   the probe is skipped, with that reason, when neither file is found (`NSEG_WEBGPU_PROBE=1`
+ *   probes anyway). The GPU machine's run script installs libvulkan1 and sets VK_DRIVER_FILES,
+ *   so the check passes there.
+ * - wasm threads: tfjs-backend-wasm turns threads off in Node; here its threaded-SIMD build is
+ *   started with Node worker threads (see `./kernels/wasm-threads.ts`) when a second core is
+ *   free: 2+ cores and a 1-minute load average below cores − 1. Measured (bench/UNET-PERF.md):
+ *   the U-Net epoch's work splits evenly over 2 threads (main-thread CPU 6.2 → 3.3 s, total CPU
+ *   unchanged), but on a 2-core machine already loaded by other processes the threads wait for
+ *   each other and the epoch gets slower (9–11 → 13–14 s wall at load 5), hence the load check.
+ *   `NSEG_WASM_THREADS=N` forces N (1 = single-threaded build).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
@@ -99,11 +108,56 @@ interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; device?: string; description?: string };
 }
 
+function existsFile(path: string): boolean {
+  try {
+    const fs = req('node:fs') as typeof import('node:fs');
+    return fs.statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function listJson(dir: string): string[] {
+  try {
+    const fs = req('node:fs') as typeof import('node:fs');
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Why a WebGPU probe would only print "Couldn't load Vulkan" here (Linux without a Vulkan
+ * loader or without a Vulkan driver), or null when the probe may run.
+ */
+function vulkanMissing(): string | null {
+  if (typeof process === 'undefined' || process.platform !== 'linux' || process.env?.NSEG_WEBGPU_PROBE === '1') return null;
+  const env = process.env ?? {};
+  const libDirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu',
+    '/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib', '/lib', '/usr/local/lib'];
+  let loader = libDirs.some((d) => existsFile(`${d}/libvulkan.so.1`) || existsFile(`${d}/libvulkan.so`));
+  if (!loader) {
+    try {
+      loader = (req('node:fs') as typeof import('node:fs')).readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1');
+    } catch {
+      /* no ld cache */
+    }
+  }
+  if (!loader) return 'WebGPU probe skipped: no Vulkan loader (libvulkan.so.1) on this machine, so no GPU adapter (set NSEG_WEBGPU_PROBE=1 to probe anyway)';
+  const files = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES].filter(Boolean).join(':').split(':').filter(Boolean);
+  const dataDirs = [...(env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':'), '/etc', env.HOME ? `${env.HOME}/.local/share` : ''].filter(Boolean);
+  const icd = files.some((f) => existsFile(f) || listJson(f).length > 0) || dataDirs.some((d) => listJson(`${d}/vulkan/icd.d`).length > 0);
+  if (!icd) return 'WebGPU probe skipped: a Vulkan loader but no Vulkan driver (no ICD json in VK_DRIVER_FILES or */vulkan/icd.d), so no GPU adapter (set NSEG_WEBGPU_PROBE=1 to probe anyway)';
+  return null;
+}
+
 async function tryWebGpu(): Promise<string> {
   // No package.json check here: inside an esbuild bundle (the GPU machine) there is no
   // node_modules, yet the imports below work.
   const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
   if (!g.navigator?.gpu) {
+    const missing = vulkanMissing();
+    if (missing) throw new Error(missing);
     const wg = (await import('webgpu').catch((e: unknown) => { throw new Error(`the webgpu package is not installed or does not load (${message(e)})`); })) as unknown as { create(args: string[]): unknown; globals: Record<string, unknown> };
     Object.assign(globalThis, wg.globals);
     const gpu = wg.create([]);
@@ -131,12 +185,39 @@ async function tryWasm(): Promise<string> {
     }
   }
   const kernels = registerWasmTrainingKernels();
-  const threads = Number(process.env?.NSEG_WASM_THREADS ?? 1);
   let threadNote = '';
-  if (threads > 1 && !tf.findBackend('wasm')) threadNote = await initThreadedWasm(threads);
+  if (!tf.findBackend('wasm')) {
+    const choice = wasmThreadChoice();
+    threadNote = ` (${choice.why})`;
+    if (choice.threads > 1) threadNote += await initThreadedWasm(choice.threads);
+  }
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   return `wasm: WebAssembly${simd ? ' SIMD' : ' (no SIMD)'} + XNNPACK, ${wasm.getThreadsCount()} thread(s)${threadNote}, with training kernels ${kernels.join(', ')}`;
+}
+
+/**
+ * How many threads the wasm backend should use: NSEG_WASM_THREADS when set, else 2–4 when a
+ * core is free (see the module header for the measurements behind this), else 1.
+ */
+function wasmThreadChoice(): { threads: number; why: string } {
+  const env = typeof process !== 'undefined' ? process.env?.NSEG_WASM_THREADS : undefined;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`selectBackend: NSEG_WASM_THREADS must be an integer from 1 to 64, got '${env}'`);
+    return { threads: n, why: `NSEG_WASM_THREADS=${n}` };
+  }
+  try {
+    const os = req('node:os') as typeof import('node:os');
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    const load = os.loadavg()[0];
+    if (cores < 2) return { threads: 1, why: 'one core' };
+    if (load > cores - 1) return { threads: 1, why: `1 thread: load average ${load.toFixed(1)} on ${cores} cores leaves no core free` };
+    const threads = Math.min(cores, 4);
+    return { threads, why: `${threads} threads: load average ${load.toFixed(1)} on ${cores} cores` };
+  } catch {
+    return { threads: 1, why: 'thread count unknown' };
+  }
 }
 
 async function tryCpu(): Promise<string> {

@@ -16,6 +16,8 @@ import { createRequire } from 'node:module';
 
 const req = createRequire(import.meta.url);
 
+interface NodeWorker { ref(): unknown; unref(): unknown }
+
 interface EmscriptenModule {
   cwrap(name: string, ret: string | null, args: string[]): (...a: number[]) => number;
   tfjs?: Record<string, (...a: number[]) => number>;
@@ -65,7 +67,20 @@ export async function initThreadedWasm(threads: number): Promise<string> {
         dispose: module.cwrap('dispose', null, []),
       };
       wasmPkg.setThreadsCount(threads);
-      return new wasmPkg.BackendWasm(module as unknown as ConstructorParameters<typeof wasmPkg.BackendWasm>[0]);
+      // Emscripten ref()s each pthread worker when it starts running; XNNPACK's pool threads
+      // never exit, so the process would never end. Unref them (now and when they start).
+      const unrefAll = () => {
+        const pt = (module as unknown as { PThread?: { unusedWorkers?: NodeWorker[]; runningWorkers?: NodeWorker[] } }).PThread;
+        for (const w of [...(pt?.unusedWorkers ?? []), ...(pt?.runningWorkers ?? [])]) {
+          if (typeof w.unref !== 'function') continue;
+          w.ref = () => w;
+          w.unref();
+        }
+      };
+      unrefAll();
+      const backend = new wasmPkg.BackendWasm(module as unknown as ConstructorParameters<typeof wasmPkg.BackendWasm>[0]);
+      unrefAll();
+      return backend;
     };
     tf.removeBackend('wasm');
     tf.registerBackend('wasm', start, 2);

@@ -1,6 +1,10 @@
 """PyTorch peer of bench/unet-train.bench.ts: the lecture's spot U-Net (base 24), BCE on a
 clipped relu output (Keras' binary_crossentropy), Adam 1e-3, one step per epoch on a batch
-of N x H x W x 1. Prints one JSON line: seconds per epoch (median after one warm-up)."""
+of N x H x W x 1. Prints one JSON line: seconds per epoch (median after one warm-up) and the
+number of threads torch used (torch.get_num_threads()). Env TORCH_THREADS sets it
+(torch.set_num_threads); bench/unet-train.bench.ts runs it with 1 and with 2 threads so that the
+ratio compares like with like (PyTorch picks the number of cores by default, which on a shared
+machine can differ from what the wasm backend uses)."""
 import json, os, sys, time
 import torch
 import torch.nn as nn

@@ -13,8 +13,9 @@
  *   tap on a strided slice of the channel-major padded input. Any stride and padding (SAME,
  *   VALID, explicit) works; dilations other than 1 and NCHW are refused with an Error.
  * - `Conv2DBackpropInput` is the transposed convolution: dy is dilated by the stride (zeros
- *   between samples), padded or cropped to the exact extent, and convolved ('valid', stride 1)
- *   with the filter flipped in space and with in/out channels swapped, by XNNPACK.
+ *   between samples), padded (inside XNNPACK's convolution, explicit padding) or cropped to the
+ *   exact extent, and convolved (stride 1) with the filter flipped in space and with in/out
+ *   channels swapped, by XNNPACK.
  * - `Sum` (bias gradients), `SplitV` and `Concat` (skip connections) and
  *   `ResizeNearestNeighborGrad` (UpSampling2D) are scalar loops in the wasm backend; for the
  *   cases a U-Net uses (sum over all axes but the last, split/concat along the last axis, exact
@@ -105,12 +106,15 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const top = info.padInfo.top, left = info.padInfo.left;
   const dyd = dilate(backend, dy, sh, sw);
   const dh = dyd.shape[1], dwid = dyd.shape[2];
-  const padded = padOrCrop(backend, dyd, kh - 1 - top, h - dh + top, kw - 1 - left, w - dwid + left);
+  const pads = [kh - 1 - top, h - dh + top, kw - 1 - left, w - dwid + left];
+  // Padding only (the usual case): XNNPACK pads inside the convolution, no PadV2 copy of dy.
+  const explicit = pads.every((p) => p >= 0);
+  const padded = explicit ? dyd : padOrCrop(backend, dyd, pads[0], pads[1], pads[2], pads[3]);
   // Filter [kh, kw, ci, co] → flipped in space, channels swapped: [kh, kw, co, ci].
   const rev = runWasm(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const ft = runWasm(backend, 'Transpose', { x: rev }, { perm: [0, 1, 3, 2] });
   const out = runWasm(backend, 'Conv2D', { x: padded, filter: ft }, {
-    strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1],
+    strides: [1, 1], pad: explicit ? [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]] : 'valid', dataFormat: 'NHWC', dilations: [1, 1],
   });
   dispose(backend, rev, ft);
   if (padded !== dyd) dispose(backend, padded);

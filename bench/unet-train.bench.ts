@@ -71,7 +71,7 @@ async function trainSpeed(): Promise<Timing> {
   return { wall: med(walls), cpu: med(cpus), mainCpu: med(mains) };
 }
 
-function torchSpeed(threads: number): { s: number; label: string; threads: number } | null {
+function torchSpeed(threads: number): { s: number; cpu: number; label: string; threads: number } | null {
   const here = dirname(fileURLToPath(import.meta.url));
   const script = [join(here, 'unet_torch.py'), join(process.cwd(), 'bench', 'unet_torch.py')].find((p) => existsSync(p));
   const py = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
@@ -80,8 +80,8 @@ function torchSpeed(threads: number): { s: number; label: string; threads: numbe
     const out = execFileSync(py, [script, `${n},${h},${w}`, String(epochs)], {
       encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TORCH_THREADS: String(threads) },
     });
-    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { s_per_epoch: number; device: string; threads: number; torch: string };
-    return { s: r.s_per_epoch, threads: r.threads, label: `PyTorch ${r.torch} ${r.device}${r.device === 'cpu' ? `, ${r.threads} thread(s)` : ''}` };
+    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { s_per_epoch: number; cpu_s_per_epoch?: number; device: string; threads: number; torch: string };
+    return { s: r.s_per_epoch, cpu: r.cpu_s_per_epoch ?? NaN, threads: r.threads, label: `PyTorch ${r.torch} ${r.device}${r.device === 'cpu' ? `, ${r.threads} thread(s)` : ''}` };
   } catch (e) {
     console.error(`PyTorch peer not run: ${(e as Error).message.split('\n')[0]}`);
     return null;
@@ -109,13 +109,14 @@ async function main(): Promise<void> {
   console.log(`\nU-Net (buildSpotUNet(24)) training, batch ${n}×${h}×${w}×1, BCE + Adam 1e-3, one step per epoch, median of ${epochs} epochs after a warm-up (process threads: ${osThreads})`);
   const peerFor = (threads: number) => torch.find((p) => p.threads === threads) ?? torch[0];
   printTable(
-    ['backend', 's/epoch (wall)', 'CPU s/epoch (all threads)', 'main-thread CPU s', 'peer', 'peer s/epoch', 'ratio (wall)'],
+    ['backend', 's/epoch (wall)', 'CPU s/epoch (all threads)', 'main-thread CPU s', 'peer', 'peer s/epoch', 'peer CPU s', 'ratio (wall)', 'ratio (CPU)'],
     [
       ...rows.map((r) => {
         const p = peerFor(r.threads);
-        return [r.name, r.t.wall, r.t.cpu, Number.isNaN(r.t.mainCpu) ? '—' : r.t.mainCpu, p?.label ?? 'PyTorch not available', p ? p.s : '—', p ? `${(r.t.wall / p.s).toFixed(1)}×` : '—'];
+        return [r.name, r.t.wall, r.t.cpu, Number.isNaN(r.t.mainCpu) ? '—' : r.t.mainCpu, p?.label ?? 'PyTorch not available', p ? p.s : '—', p && !Number.isNaN(p.cpu) ? p.cpu : '—',
+          p ? `${(r.t.wall / p.s).toFixed(1)}×` : '—', p && !Number.isNaN(p.cpu) ? `${(r.t.cpu / p.cpu).toFixed(1)}×` : '—'];
       }),
-      ...torch.filter((p) => !rows.some((r) => peerFor(r.threads) === p)).map((p) => [`(peer only)`, '—', '—', '—', p.label, p.s, '—']),
+      ...torch.filter((p) => !rows.some((r) => peerFor(r.threads) === p)).map((p) => [`(peer only)`, '—', '—', '—', p.label, p.s, Number.isNaN(p.cpu) ? '—' : p.cpu, '—', '—']),
     ],
   );
   process.exit(0);

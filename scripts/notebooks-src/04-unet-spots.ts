@@ -15,7 +15,7 @@ export const cells: Cell[] = [
   code('subslide', `
     import {
       NDArray, readFits, readPng, readNpy, medianFilter, absDiff,
-      selectBackend, backendInfo, buildSpotUNet, imageStats, prepImg, prepMask, predictImage, trainModel,
+      selectBackend, backendInfo, buildSpotUNet, withWeightSeed, imageStats, prepImg, prepMask, predictImage, trainModel,
       recall, precision, subplots, showHitMap, showHitCases, showTable,
       byProfile, profile, writeFileAtomic,
     } from 'neutron-seg';
@@ -111,9 +111,14 @@ export const cells: Cell[] = [
     bottom; then up-sample, concatenate with the $2b$ level, two convolutions of $2b$,
     up-sample, concatenate with the $b$ level, two of $b$, and a 1×1 convolution to one output
     channel. All activations are ReLU. We use $b = 24$.
+
+    The initial weights are random; with only 20 training steps, the result depends on them
+    noticeably. We fix the seed so the notebook gives the same result every time — change it
+    to see how much the outcome varies.
   `),
   code('subslide', `
-    const model = buildSpotUNet(24);
+    // withWeightSeed: the random initial weights drawn from a fixed seed, so every run trains the same way
+    const model = withWeightSeed(2018, () => buildSpotUNet(24));
     model.summary();
   `),
   md('slide', `

@@ -31,7 +31,7 @@ const intro = (solution: boolean): Cell[] => [
   `),
   code('subslide', `
     /** n × 2 feature matrix of (f, d) and the labels, for a region [rows, cols]. */
-    function region(rows: [number, number, number?], cols: [number, number]) {
+    function region(rows: [number, number] | [number, number, number], cols: [number, number]) {
       const f = forig.slice(rows, cols), dd = d.slice(rows, cols), m = mask.slice(rows, cols);
       const X = new Float32Array(2 * f.size);
       for (let i = 0; i < f.size; i++) { X[2 * i] = f.data[i]; X[2 * i + 1] = dd.data[i]; }

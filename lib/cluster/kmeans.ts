@@ -262,7 +262,8 @@ function kmeansPlusPlus(
   k: number,
   rs: NumpyRandomState,
   nLocalTrials: number,
-): Float64Array {
+  lowerOut?: Float64Array,
+): Seeding {
   const C = new Float64Array(k * d);
   const L = nLocalTrials;
   const copyRow = (dst: Float64Array, at: number, row: number) => {
@@ -278,6 +279,7 @@ function kmeansPlusPlus(
     const v = Math.max(0, xsq[i]! - 2 * rowDot(X, i * d, C, 0, d) + csq0);
     D[i] = v;
     pot += v;
+    if (lowerOut) lowerOut[i * k] = Math.sqrt(v);
   }
   const cum = new Float64Array(n);
   const cand = new Float64Array(L * d);
@@ -338,10 +340,18 @@ function kmeansPlusPlus(
     }
     let best = 0;
     for (let t = 1; t < L; t++) if (candPot[t]! < candPot[best]!) best = t;
+    if (lowerOut) {
+      // lower bounds on the distance to the new centre, exact for the listed points below
+      for (let i = 0; i < n; i++) {
+        const b = dcc[best * k + own[i]!]! - Math.sqrt(D[i]!);
+        lowerOut[i * k + c] = b > 0 ? b : 0;
+      }
+    }
     for (let q = 0; q < m; q++) {
       const i = list[q]!;
       let v = xsq[i]! - 2 * dots[q * L + best]! + candsq[best]!;
       if (v < 0) v = 0;
+      if (lowerOut) lowerOut[i * k + c] = Math.sqrt(v);
       if (v < D[i]!) {
         D[i] = v;
         own[i] = c;
@@ -352,7 +362,14 @@ function kmeansPlusPlus(
     for (let i = 0; i < n; i++) pot += D[i]!;
     copyRow(C, c, candIds[best]!);
   }
-  return C;
+  return { centres: C, own, D };
+}
+
+/** k-means++ centres and what seeding learnt: nearest centre and squared distance of each point. */
+interface Seeding {
+  centres: Float64Array;
+  own: Int32Array;
+  D: Float64Array;
 }
 
 interface SingleRun {
@@ -379,13 +396,15 @@ function lloyd(
   maxIter: number,
   tolAbs: number,
   progress: ((iteration: number, moved: number, shift: number) => void) | undefined,
+  seeding?: { own: Int32Array; D: Float64Array; lower?: Float64Array },
 ): SingleRun {
   const elkan = n * k <= 1 << 24;
   let C = Float64Array.from(C0);
   let Cnew = new Float64Array(k * d);
   const labels = new Int32Array(n).fill(-1);
   const upper = new Float64Array(n);
-  const lower = new Float64Array(elkan ? n * k : n); // Elkan: per centre; Hamerly: second closest
+  // Elkan: per centre; Hamerly: second closest
+  const lower = elkan && seeding?.lower ? seeding.lower : new Float64Array(elkan ? n * k : n);
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
   const half = new Float64Array(k); // half the distance to the nearest other centre
@@ -527,7 +546,17 @@ function lloyd(
   let converged = false;
   for (let it = 1; it <= maxIter; it++) {
     iterations = it;
-    const moved = it === 1 ? full(n) : estep();
+    let moved: number;
+    if (it > 1) moved = estep();
+    else if (elkan && seeding?.lower) {
+      // the first assignment is the seeding's (nearest centre, exact distance, lowest
+      // index on ties) with the lower bounds kept while seeding: no distance pass needed
+      for (let i = 0; i < n; i++) {
+        move(i, -1, seeding.own[i]!);
+        upper[i] = Math.sqrt(seeding.D[i]!);
+      }
+      moved = n;
+    } else moved = full(n);
     // M-step: means; empty clusters take the points farthest from their centres
     let empty = 0;
     for (let c = 0; c < k; c++) if (counts[c] === 0) empty++;
@@ -694,14 +723,20 @@ export function kmeans(X: KMeansInput, k: number, options: KMeansOptions = {}): 
   let best: SingleRun | undefined;
   for (let r = 0; r < nInit; r++) {
     let C0: Float64Array;
+    let seeding: { own: Int32Array; D: Float64Array; lower: Float64Array } | undefined;
     if (initCentres) C0 = initCentres;
     else if (init === 'random') {
       const perm = rs.permutation(n);
       C0 = new Float64Array(k * d);
       for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) C0[c * d + j] = data[perm[c]! * d + j]!;
-    } else C0 = kmeansPlusPlus(data, n, d, xsq, k, rs, nLocal);
+    } else {
+      const lowerBuf = n * k <= 1 << 24 ? new Float64Array(n * k) : undefined;
+      const sd = kmeansPlusPlus(data, n, d, xsq, k, rs, nLocal, lowerBuf);
+      C0 = sd.centres;
+      seeding = lowerBuf ? { own: sd.own, D: sd.D, lower: lowerBuf } : undefined;
+    }
     const cb = options.onProgress;
-    const run = lloyd(data, n, d, xsq, C0, k, maxIter, tolAbs, cb && ((iteration, moved, shift) => cb({ init: r, nInit, iteration, maxIter, moved, shift, done: false })));
+    const run = lloyd(data, n, d, xsq, C0, k, maxIter, tolAbs, cb && ((iteration, moved, shift) => cb({ init: r, nInit, iteration, maxIter, moved, shift, done: false })), seeding);
     cb?.({ init: r, nInit, iteration: run.iterations, maxIter, moved: 0, shift: 0, inertia: run.inertia, done: true });
     if (!best || (run.inertia < best.inertia && !sameClustering(run.labels, best.labels, k))) best = run;
   }

@@ -16,10 +16,12 @@
  *   - k-means++ is scikit-learn's greedy variant (2 + ⌊ln k⌋ local trials per centre),
  *     and it skips points whose distance to a candidate cannot beat their current one
  *     (triangle inequality: ||c − cⱼ|| ≥ 2·dist(x, cⱼ)), which changes no result;
- *   - Lloyd iterations keep Hamerly's bounds (one upper bound to the own centre, one
- *     lower bound to the others): a point is recomputed only when the bounds cannot
- *     prove its label, and centre sums are updated only for points that move. The
- *     labels are exactly those of plain Lloyd (up to rounding at exact ties).
+ *   - Lloyd iterations keep Elkan's bounds (an upper bound to the own centre, a lower
+ *     bound per other centre; Hamerly's single lower bound when n·k is very large): a
+ *     distance is computed only when the bounds cannot prove a label, points failing
+ *     many bounds go through the blocked kernel, and centre sums are updated only for
+ *     points that move. The first assignment and its bounds come from the seeding (no
+ *     distance pass). Labels are exactly those of plain Lloyd (up to rounding at ties).
  *   - the random stream is numpy's `RandomState(seed)` (random.ts), so with the same
  *     seed the k-means++ candidates are those scikit-learn draws and the clusterings match.
  * ml-kmeans still runs where it does the job: a custom `distanceFunction`, or

@@ -56,7 +56,8 @@ function findMemory(backend: BackendWasm): WebAssembly.Memory | null {
 }
 
 /* Worker thread body: waits for a job in ctrl, runs conv_bpf_s1 on it, signals completion.
- * ctrl (Int32): [0] job flag (1 = job posted), [1] done flag, [2] ready, [4..13] arguments. */
+ * ctrl (Int32): [0] job flag (1 = job posted), [1] done flag, [2] ready, [3] status of the last
+ * job (1 ok, 2 failed), [4..13] arguments. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctrl } = workerData;
@@ -67,14 +68,16 @@ for (;;) {
   Atomics.wait(c, 0, 0);
   if (Atomics.load(c, 0) === 2) break;
   const a = Array.from(c.subarray(4, 14), (v) => v >>> 0);
-  e.conv_bpf_s1(...a);
+  let status = 1;
+  try { e.conv_bpf_s1(...a); } catch { status = 2; }
+  Atomics.store(c, 3, status);
   Atomics.store(c, 0, 0);
   Atomics.store(c, 1, 1);
   Atomics.notify(c, 1);
 }
 `;
 
-interface Helper { ctrl: Int32Array; ready(): boolean }
+interface Helper { ctrl: Int32Array; broken: boolean; ready(): boolean }
 
 function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): Helper | null {
   try {
@@ -85,7 +88,8 @@ function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): He
     let failed = false;
     worker.on('error', () => { failed = true; });
     worker.on('exit', () => { failed = true; });
-    return { ctrl, ready: () => !failed && Atomics.load(ctrl, 2) === 1 };
+    const helper: Helper = { ctrl, broken: false, ready: () => !failed && !helper.broken && Atomics.load(ctrl, 2) === 1 };
+    return helper;
   } catch {
     return null;
   }
@@ -133,6 +137,13 @@ export function getSimdKernels(backend: BackendWasm): SimdKernels | null {
           Atomics.notify(c, 0);
           e.conv_bpf_s1(x, dy, dw, half, wp, kh, kw, ci, co8, CHUNK);
           while (Atomics.load(c, 1) === 0) Atomics.wait(c, 1, 0, 1000);
+          if (Atomics.load(c, 3) !== 1) {
+            // The helper failed (its partial sums are in dw2, discarded): do its half
+            // here, straight into dw, and stop using it.
+            helper.broken = true;
+            e.conv_bpf_s1(x + half * ci * 4, dy + half * co8 * 4, dw, np - half, wp, kh, kw, ci, co8, CHUNK);
+            return;
+          }
           const heap = f32();
           const n = kh * kw * ci * co8;
           const a = dw >> 2, b = dw2 >> 2;

@@ -286,8 +286,9 @@ function kmeansPlusPlus(
   const cum = new Float64Array(n);
   const cand = new Float64Array(L * d);
   const candIds = new Int32Array(L);
-  const list = new Int32Array(n);
-  const dots = new Float64Array(n * L);
+  const lists = Array.from({ length: L }, () => new Int32Array(n));
+  const dotsPer = Array.from({ length: L }, () => new Float64Array(n));
+  const counts = new Int32Array(L);
   const dcc = new Float64Array(L * k); // candidate-to-centre distances
   const candPot = new Float64Array(L);
   for (let c = 1; c < k; c++) {
@@ -315,26 +316,24 @@ function kmeansPlusPlus(
         dcc[t * k + j] = Math.sqrt(s);
       }
     }
-    // closest candidate to each existing centre: a point owned by centre j can only
-    // improve if some candidate t has dcc[t, j] < 2·sqrt(D)
-    const minDcc = new Float64Array(c);
-    for (let j = 0; j < c; j++) {
-      let m = Infinity;
-      for (let t = 0; t < L; t++) m = Math.min(m, dcc[t * k + j]!);
-      minDcc[j] = m;
-    }
-    let m = 0;
-    for (let i = 0; i < n; i++) {
-      const h = 0.5 * minDcc[own[i]!]!;
-      if (h * h < D[i]!) list[m++] = i;
-    }
+    // per candidate, only the points it could bring closer: a point owned by centre j
+    // is at least dcc[t, j] − sqrt(D) from candidate t, which cannot beat sqrt(D) when
+    // dcc[t, j] ≥ 2·sqrt(D)
     const candsq = rowSquaredNorms(cand, L, d);
-    blockDots(X, d, list, m, cand, L, dots);
     for (let t = 0; t < L; t++) {
+      const lt = lists[t]!;
+      let mt = 0;
+      for (let i = 0; i < n; i++) {
+        const h = 0.5 * dcc[t * k + own[i]!]!;
+        if (h * h < D[i]!) lt[mt++] = i;
+      }
+      counts[t] = mt;
+      blockDots(X, d, lt, mt, cand.subarray(t * d, (t + 1) * d), 1, dotsPer[t]!);
       let s = pot;
-      for (let q = 0; q < m; q++) {
-        const i = list[q]!;
-        const v = xsq[i]! - 2 * dots[q * L + t]! + candsq[t]!;
+      const dt = dotsPer[t]!;
+      for (let q = 0; q < mt; q++) {
+        const i = lt[q]!;
+        const v = xsq[i]! - 2 * dt[q]! + candsq[t]!;
         const dv = (v > 0 ? v : 0) - D[i]!;
         if (dv < 0) s += dv;
       }
@@ -349,9 +348,11 @@ function kmeansPlusPlus(
         lowerOut[i * k + c] = b > 0 ? b : 0;
       }
     }
-    for (let q = 0; q < m; q++) {
-      const i = list[q]!;
-      let v = xsq[i]! - 2 * dots[q * L + best]! + candsq[best]!;
+    const lb = lists[best]!;
+    const db = dotsPer[best]!;
+    for (let q = 0, mb = counts[best]!; q < mb; q++) {
+      const i = lb[q]!;
+      let v = xsq[i]! - 2 * db[q]! + candsq[best]!;
       if (v < 0) v = 0;
       if (lowerOut) lowerOut[i * k + c] = Math.sqrt(v);
       if (v < D[i]!) {

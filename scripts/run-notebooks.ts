@@ -34,7 +34,10 @@ interface DriverResult {
   stderr_cells: number[];
 }
 
-/** Runs the named notebooks in order; returns one result each (stops after the first failure). */
+/**
+ * Runs the named notebooks in order; returns one result each. A failing notebook stops at its
+ * failing cell; the next notebooks still run (each is reported on its own).
+ */
 export function runNotebooks(names: readonly string[], profile: string, cellTimeout = 1800): NotebookRun[] {
   ensureLibAndKernel();
   const python = findPython('nbclient', 'nbformat');
@@ -59,7 +62,7 @@ export function runNotebooks(names: readonly string[], profile: string, cellTime
       const error = `the notebook driver did not report (exit ${r.status}):\n${r.stderr ?? ''}`.slice(0, 4000);
       console.error(error);
       results.push({ notebook: name, ok: false, seconds: 0, error });
-      break;
+      continue;
     }
     if (res.ok) {
       console.log(`ok in ${res.seconds.toFixed(1)} s${res.stderr_cells.length ? ` (stderr output in cells ${res.stderr_cells.join(', ')})` : ''}`);
@@ -69,7 +72,6 @@ export function runNotebooks(names: readonly string[], profile: string, cellTime
       const error = `${name}: cell ${res.failed_cell}: ${res.ename}: ${res.evalue}\n--- cell source ---\n${res.source ?? ''}`;
       console.error(error);
       results.push({ notebook: name, ok: false, seconds: res.seconds, failedCell: res.failed_cell, error });
-      break;
     }
   }
   return results;

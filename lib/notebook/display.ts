@@ -54,25 +54,41 @@ export type Cell = string | number | boolean | null | undefined;
  * @param headers column names
  * @param rows one array of cells per row (numbers are shown with up to 4 significant digits)
  * @param caption optional caption above the table
- * @returns the text rendering (also what is printed outside a notebook)
  * @example
  *   showTable(['method', 'recall'], [['baseline', 0.09], ['1-NN', 0.41]]);
  */
-export function showTable(headers: readonly string[], rows: readonly (readonly Cell[])[], caption?: string): string {
-  const fmt = (v: Cell): string =>
-    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toPrecision(4)) : String(v ?? '');
-  const text = [headers, ...rows.map((r) => r.map(fmt))];
-  const widths = headers.map((_, j) => Math.max(...text.map((r) => String(r[j] ?? '').length)));
-  const plain = text.map((r) => r.map((c, j) => String(c).padEnd(widths[j])).join('  ')).join('\n');
+export function showTable(headers: readonly string[], rows: readonly (readonly Cell[])[], caption?: string): void {
   const d = tslabDisplay();
   if (d) {
     const th = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
     const body = rows
-      .map((r) => `<tr>${r.map((c) => `<td style="text-align:${typeof c === 'number' ? 'right' : 'left'}">${escapeHtml(fmt(c))}</td>`).join('')}</tr>`)
+      .map((r) => `<tr>${r.map((c) => `<td style="text-align:${typeof c === 'number' ? 'right' : 'left'}">${escapeHtml(formatCell(c))}</td>`).join('')}</tr>`)
       .join('');
     d.html(`<table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`);
   } else {
-    console.log((caption ? caption + '\n' : '') + plain);
+    console.log((caption ? caption + '\n' : '') + formatTable(headers, rows));
   }
-  return plain;
+  // Nothing is returned: tslab would print a returned value a second time as text.
+}
+
+/** A table cell as text: integers as they are, other numbers with 4 significant digits. */
+function formatCell(v: Cell): string {
+  if (typeof v !== 'number') return String(v ?? '');
+  if (Number.isInteger(v)) return String(v);
+  return Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toPrecision(4);
+}
+
+/**
+ * A table as aligned plain text (what {@link showTable} prints outside a notebook).
+ *
+ * @param headers column names
+ * @param rows one array of cells per row
+ * @returns the text, one line per row, columns padded with two spaces between them
+ * @example
+ *   formatTable(['method', 'recall'], [['baseline', 0.09]]); // 'method    recall\nbaseline  0.09000'
+ */
+export function formatTable(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const text = [headers.map(String), ...rows.map((r) => r.map(formatCell))];
+  const widths = headers.map((_, j) => Math.max(...text.map((r) => (r[j] ?? '').length)));
+  return text.map((r) => r.map((c, j) => c.padEnd(widths[j]!)).join('  ').trimEnd()).join('\n');
 }

@@ -11,7 +11,10 @@
  * PyTorch run that uses as many threads as the wasm backend (`wasm.getThreadsCount()`).
  *
  * Args: --backend=NAME (force: wasm, cpu, webgpu, ...), --shape=3,128,800, --epochs=3 (timed,
- * after one warm-up epoch), --no-torch, --no-wasm (skip the explicit wasm row). Env
+ * after one warm-up epoch), --no-torch, --no-wasm (skip the explicit wasm row), --profile (after
+ * the timing, one more epoch with every wasm kernel wrapped: main-thread CPU ms, wall ms and
+ * calls per kernel; nested kernels are counted in both, e.g. Conv2D inside
+ * Conv2DBackpropInput). Env
  * NSEG_WASM_THREADS=1|2 picks the wasm thread count (see lib/nn/backend.ts).
  * GPU machine: `../shared/gpu/pack.sh bench/unet-train.bench.ts`, then there
  * `bash .gpu/run.sh --backend=webgpu` (PyTorch runs on CUDA there).
@@ -49,6 +52,10 @@ function threadCount(): number {
 }
 
 async function trainSpeed(): Promise<Timing> {
+  return trainSpeedEpochs(epochs);
+}
+
+async function trainSpeedEpochs(epochs: number, onTimedEpochBegin?: () => void): Promise<Timing> {
   const model = buildSpotUNet(24);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
   const x = tf.randomNormal([n, h, w, 1], 0, 1, 'float32', 1);
@@ -58,7 +65,7 @@ async function trainSpeed(): Promise<Timing> {
   await model.fit(x, y, {
     epochs: epochs + 1, batchSize: n, verbose: 0, shuffle: false,
     callbacks: {
-      onEpochBegin: async () => { t0 = performance.now(); c0 = process.cpuUsage(); m0 = mainThreadCpu(); },
+      onEpochBegin: async (epoch) => { if (epoch > 0) onTimedEpochBegin?.(); t0 = performance.now(); c0 = process.cpuUsage(); m0 = mainThreadCpu(); },
       onEpochEnd: async (epoch) => {
         const c = process.cpuUsage(c0);
         if (epoch > 0) { walls.push((performance.now() - t0) / 1000); cpus.push((c.user + c.system) / 1e6); mains.push(mainThreadCpu() - m0); }
@@ -86,6 +93,32 @@ function torchSpeed(threads: number): { s: number; cpu: number; label: string; t
     console.error(`PyTorch peer not run: ${(e as Error).message.split('\n')[0]}`);
     return null;
   }
+}
+
+/** One epoch with every wasm kernel timed (main-thread CPU from /proc, and wall). */
+async function profileEpoch(): Promise<void> {
+  const acc = new Map<string, { cpu: number; wall: number; calls: number }>();
+  const originals = tf.getKernelsForBackend('wasm');
+  for (const k of originals) {
+    const f = k.kernelFunc;
+    tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel({
+      ...k,
+      kernelFunc: (a) => {
+        const c0 = mainThreadCpu(), t0 = performance.now();
+        const r = f(a);
+        const e = acc.get(k.kernelName) ?? { cpu: 0, wall: 0, calls: 0 };
+        e.cpu += (mainThreadCpu() - c0) * 1000; e.wall += performance.now() - t0; e.calls++;
+        acc.set(k.kernelName, e);
+        return r;
+      },
+    });
+  }
+  const t = await trainSpeedEpochs(1, () => acc.clear()); // the warm-up epoch is not counted
+  for (const k of originals) { tf.unregisterKernel(k.kernelName, 'wasm'); tf.registerKernel(k); }
+  console.log(`\nprofile of one epoch (wasm): wall ${t.wall.toFixed(2)} s, CPU ${t.cpu.toFixed(2)} s, main thread ${t.mainCpu.toFixed(2)} s`);
+  printTable(['kernel', 'main-thread CPU ms', 'wall ms', 'calls'],
+    [...acc].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 15).map(([k, e]) => [k, Math.round(e.cpu), Math.round(e.wall), e.calls]));
 }
 
 async function wasmThreads(): Promise<number> {
@@ -119,6 +152,7 @@ async function main(): Promise<void> {
       ...torch.filter((p) => !rows.some((r) => peerFor(r.threads) === p)).map((p) => [`(peer only)`, '—', '—', '—', p.label, p.s, Number.isNaN(p.cpu) ? '—' : p.cpu, '—', '—']),
     ],
   );
+  if (process.argv.includes('--profile') && tf.getBackend() === 'wasm') await profileEpoch();
   process.exit(0);
 }
 

@@ -9,6 +9,17 @@
  *
  * Notation in the formulas: `y` the truth, `p` the prediction, `N` the number of
  * elements, `ε = 1e-7` (Keras' `epsilon()`), `clip(p) = min(max(p, ε), 1 − ε)`.
+ *
+ * Shapes of the API: the losses without parameters are loss functions themselves (`bceLoss`,
+ * `diceLoss`), the others are factories that return one (`weightedBceLoss(w)`, `focalLoss({...})`,
+ * `clDiceLoss({...})`, `softDiceLoss({...})` for Dice with other smoothing), so every entry can be
+ * passed as `loss` to `trainModel` or `model.compile` as written. `segmentationLoss(name)` picks one
+ * by name for loops over losses.
+ *
+ * Design notes: cross-entropy and focal loss clip the prediction like Keras, so the lecture's ReLU
+ * output (which can exceed 1) gives finite values; Dice and clDice do not clip (they need no log).
+ * clDice follows the reference code of Shit et al. (github.com/jocpae/clDice) operation for
+ * operation; the tests compare every loss and its gradient with PyTorch 1.13 in float64.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NumericArray } from '../core/types.js';

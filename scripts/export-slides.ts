@@ -73,6 +73,9 @@ export function exportSlides(names?: readonly string[]): string[] {
         `--SlidesExporter.require_js_url=${up}assets/require.js`,
         `--SlidesExporter.jquery_url=${up}assets/jquery.min.js`,
         `--SlidesExporter.mathjax_url=${up}assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe`,
+        // nbconvert passes SVG outputs through its HTML cleaner, which strips the embedded raster
+        // images of our figures: prefer the PNG that every figure output also carries.
+        '--NbConvertBase.display_data_priority=["text/html","application/pdf","text/latex","image/png","image/svg+xml","image/jpeg","text/markdown","text/plain"]',
         '--SlidesExporter.reveal_theme=simple',
         '--SlidesExporter.reveal_transition=none',
         '--SlidesExporter.reveal_scroll=True',

@@ -344,3 +344,23 @@ describe('figure output', () => {
     expect(() => plotlyFigure([{ type: 'pie' as 'bar' }])).toThrow(/not supported/);
   });
 });
+
+describe('notebook display bundle', () => {
+  it('always carries a PNG; the SVG joins it only within the size budget', async () => {
+    const { figureBundle } = await import('../lib/plot/figure.js');
+    const { NDArray } = await import('../lib/core/ndarray.js');
+    const [small, sax] = subplots(1, 1, { figsize: [3, 2] });
+    sax[0]!.plot([0, 1, 2], [1, 0, 1]);
+    const b1 = figureBundle(small);
+    expect(Object.keys(b1).sort()).toEqual(['image/png', 'image/svg+xml', 'text/plain']);
+    expect(Buffer.from(b1['image/png']!, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    // Noise images do not compress: four 512² panels of noise blow the SVG budget.
+    let seed = 1;
+    const noise = NDArray.zeros([512, 512]).map(() => ((seed = (seed * 16807) % 2147483647) / 2147483647));
+    const [big, bax] = subplots(2, 2, { figsize: [16, 16] });
+    for (const ax of bax) ax.imshow(noise, { cmap: 'gray' });
+    const b2 = figureBundle(big);
+    expect(b2['image/png']).toBeDefined();
+    expect(b2['image/svg+xml']).toBeUndefined();
+  });
+});

@@ -40,6 +40,14 @@ describe.skipIf(!ready)('slides export (needs Jupyter nbconvert and Chromium)', 
       const present = await page.locator('.reveal .slides section.present').first().innerText();
       expect(present).toContain('Machine learning to segment neutron images');
       expect(external).toEqual([]);
+      // The figure check of 00 shows as a decoded image (nbconvert's cleaner would strip an SVG's
+      // embedded raster, leaving an empty frame).
+      const figures = await page.evaluate(() =>
+        [...document.querySelectorAll('.jp-RenderedImage img')].map((img) => (img as HTMLImageElement).naturalWidth),
+      );
+      expect(figures.length).toBeGreaterThan(0);
+      expect(Math.min(...figures)).toBeGreaterThan(100);
+      expect(await page.locator('.jp-RenderedSVG').count()).toBe(0);
     } finally {
       await browser.close();
     }

@@ -49,7 +49,7 @@ export interface FigureLegendOptions {
   title?: string;
 }
 
-/** Size budget (bytes) under which the PNG fallback is added to the notebook display. */
+/** Size budget (bytes) under which the SVG joins the PNG in the notebook display. */
 const DISPLAY_BUDGET = 900_000;
 
 let figureCounter = 0;
@@ -370,16 +370,19 @@ interface JupyterBridge {
 /** The Jupyter display bundle of a figure: SVG, and PNG when the pair fits the budget. */
 export function figureBundle(fig: Figure): Record<string, string> {
   const svg = fig.toSVG();
-  const data: Record<string, string> = { 'image/svg+xml': svg, 'text/plain': fig.describe() };
-  if (svg.length < DISPLAY_BUDGET / 2) {
-    try {
-      const png = svgToPng(svg, 1);
-      const b64 = Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64');
-      if (svg.length + b64.length < DISPLAY_BUDGET) data['image/png'] = b64;
-    } catch {
-      /* no resvg: SVG only */
-    }
+  const data: Record<string, string> = { 'text/plain': fig.describe() };
+  // The PNG always goes in: it is what untrusted notebooks, nbconvert's slides (whose HTML
+  // cleaner strips the images embedded in an SVG) and every viewer can show. The SVG, sharper
+  // on screen, joins it while the pair stays within the budget.
+  let png = '';
+  try {
+    const bytes = svgToPng(svg, 1);
+    png = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  } catch {
+    /* no resvg: SVG only */
   }
+  if (png) data['image/png'] = png;
+  if (!png || svg.length + png.length < DISPLAY_BUDGET) data['image/svg+xml'] = svg;
   return data;
 }
 

@@ -43,7 +43,7 @@ describe.skipIf(!ready)('slides export (needs Jupyter nbconvert and Chromium)', 
       // The figure check of 00 shows as a decoded image (nbconvert's cleaner would strip an SVG's
       // embedded raster, leaving an empty frame).
       const figures = await page.evaluate(() =>
-        [...document.querySelectorAll('.jp-RenderedImage img')].map((img) => (img as HTMLImageElement).naturalWidth),
+        Array.from(document.querySelectorAll('.jp-RenderedImage img')).map((img) => (img as HTMLImageElement).naturalWidth),
       );
       expect(figures.length).toBeGreaterThan(0);
       expect(Math.min(...figures)).toBeGreaterThan(100);

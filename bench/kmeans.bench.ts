@@ -17,23 +17,8 @@ import { kmeans } from '../lib/cluster/index.js';
 import { readNpy, writeNpy } from '../lib/io/index.js';
 import { adjustedRandScore } from '../lib/metrics/index.js';
 import { pythonHas, runPython } from '../test/helpers/python.js';
-import { printTable } from './util.js';
+import { printTable, timeBoth } from './util.js';
 
-function timeBoth(fn: () => unknown, reps: number): { wall: number; cpu: number } {
-  fn();
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    walls.push((performance.now() - t0) / 1000);
-    const c = process.cpuUsage(c0);
-    cpus.push((c.user + c.system) / 1e6);
-  }
-  const mid = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-  return { wall: mid(walls), cpu: mid(cpus) };
-}
 
 /** Stand-in cube: 4–6 material groups with thickness spread, Bragg-edge-like steps, noise. */
 function synthCube(): NDArray<Float32Array> {

@@ -20,3 +20,23 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
   console.log(`|${headers.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.map(fmt).join(' | ')} |`);
 }
+
+/**
+ * Median wall and CPU seconds (this process, all threads) of `reps` runs after one warm-up.
+ * CPU time is steadier than wall time on a shared machine.
+ */
+export function timeBoth(fn: () => unknown, reps: number): { wall: number; cpu: number } {
+  fn();
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    walls.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
+  }
+  const mid = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+  return { wall: mid(walls), cpu: mid(cpus) };
+}

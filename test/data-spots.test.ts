@@ -1,8 +1,10 @@
 /**
  * The spot radiograph stand-in: determinism, value ranges, spot fraction, that the mask is
- * exactly what was drawn, the FITS/PNG round trip through astropy and scikit-image, and
- * the lecture's story on the real file: baseline (3×3 median, threshold 1000) recall ≈ 0.1
- * at precision ≈ 1 < 1-NN on (f, |f − median|) recall ≈ 0.4 on the test columns [1000:].
+ * what was drawn plus the annotation's 3×3 margin, the FITS/PNG round trip through astropy
+ * and scikit-image, and the lecture's story on the real file: baseline (3×3 median,
+ * threshold 1000) recall ≈ 0.09 at precision ≈ 1 < 1-NN on (f, |f − median|) recall ≈ 0.3
+ * on the test columns [1000:] (the original: 0.09 and 0.41; the U-Net part is checked on the
+ * executed notebook in notebooks-outputs.test.ts).
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,8 +56,8 @@ describe('makeSpotFrame (512 × 512 variant)', () => {
     expect(tMin).toBeLessThan(0.4);
   });
 
-  it('the mask is what was drawn: spot pixels lie above the expected counts, others within the noise', () => {
-    const { image, mask, expected } = small;
+  it('exact footprint (annotateMargin 0): spot pixels lie far above the expected counts, others within the noise', () => {
+    const { image, mask, expected } = makeSpotFrame({ seed: 2018, rows: 512, cols: 512, annotateMargin: 0 });
     let excessSpot = 0;
     let nSpot = 0;
     let excessBg = 0;
@@ -70,15 +72,48 @@ describe('makeSpotFrame (512 × 512 variant)', () => {
         if (Math.abs(e) > 8 * Math.sqrt(expected.data[i]!) + 20) farBg++;
       }
     }
-    expect(excessSpot / nSpot).toBeGreaterThan(300); // heavy tail: mean excess far above the noise
+    expect(excessSpot / nSpot).toBeGreaterThan(1000); // bright events, heavy tail
     expect(Math.abs(excessBg / (image.size - nSpot))).toBeLessThan(2); // unbiased elsewhere
     expect(farBg).toBe(0); // no undrawn outliers
-    // heavy tail: some saturate-far above signal, many are weak
+    // most events are bright, compact spots; a few saturate
     const ex = [];
     for (let i = 0; i < image.size; i++) if (mask.data[i]) ex.push(image.data[i]! - expected.data[i]!);
     ex.sort((a, b) => a - b);
-    expect(ex[Math.floor(ex.length / 2)]!).toBeLessThan(400);
+    expect(ex[Math.floor(ex.length / 2)]!).toBeGreaterThan(400);
+    expect(ex[Math.floor(ex.length / 2)]!).toBeLessThan(2000);
     expect(ex[ex.length - 1]!).toBeGreaterThan(10_000);
+  });
+
+  it('default annotation: a union of 3×3 squares around drawn pixels, no drawn pixel outside it', () => {
+    const { image, mask, expected } = small;
+    const [R, C] = [512, 512];
+    const at = (a: ArrayLike<number>, r: number, c: number): number => (r < 0 || r >= R || c < 0 || c >= C ? 0 : a[r * C + c]!);
+    // opening with a 3×3 square keeps a union of 3×3 squares unchanged (away from the border)
+    const eroded = new Uint8Array(R * C);
+    for (let r = 0; r < R; r++) {
+      for (let c = 0; c < C; c++) {
+        let all = 1;
+        for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) all &= at(mask.data, r + dr, c + dc) ? 1 : 0;
+        eroded[r * C + c] = all;
+      }
+    }
+    let differ = 0;
+    let farBg = 0;
+    let marked = 0;
+    for (let r = 2; r < R - 2; r++) {
+      for (let c = 2; c < C - 2; c++) {
+        let any = 0;
+        for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) any |= at(eroded, r + dr, c + dc);
+        const i = r * C + c;
+        if (any !== mask.data[i]) differ++;
+        marked += mask.data[i]!;
+        if (!mask.data[i] && Math.abs(image.data[i]! - expected.data[i]!) > 8 * Math.sqrt(expected.data[i]!) + 20) farBg++;
+      }
+    }
+    expect(marked).toBeGreaterThan(1000);
+    expect(differ).toBe(0);
+    expect(farBg).toBe(0);
+    expect(() => makeSpotFrame({ rows: 64, cols: 64, annotateMargin: 3 as 2 })).toThrow(/annotateMargin/);
   });
 
   it('open beam and dark frames', () => {
@@ -120,7 +155,7 @@ function writeRaw(name: string, a: ArrayBufferView): string {
 }
 
 describe('the lecture story on data/spots/mixture12_00001 (test columns [1000:])', () => {
-  it('baseline recall ≈ 0.1 at precision ≈ 1 < 1-NN recall ≈ 0.4 at precision ≈ 0.35', () => {
+  it('baseline recall ≈ 0.09 at precision ≈ 1 < 1-NN recall ≈ 0.3 at precision ≈ 0.25', () => {
     ensureData({ groups: ['spots'] });
     const f = readFits('data/spots/mixture12_00001.fits');
     const mask = spotMaskFromAnnotation(readPng('data/spots/mixture12_00001.png'));
@@ -166,9 +201,9 @@ print(json.dumps({'recall': float((p & y).sum() / y.sum()), 'precision': float((
       ['data/spots/mixture12_00001.fits', 'data/spots/mixture12_00001.png'],
     );
     expect(Math.abs(knn.baseRecall - baseRecall)).toBeLessThan(0.01); // our median = scipy's
-    expect(knn.recall).toBeGreaterThan(0.3);
-    expect(knn.recall).toBeLessThan(0.55);
-    expect(knn.precision).toBeGreaterThan(0.2);
+    expect(knn.recall).toBeGreaterThan(0.2);
+    expect(knn.recall).toBeLessThan(0.5);
+    expect(knn.precision).toBeGreaterThan(0.15);
     expect(knn.precision).toBeLessThan(0.5);
     expect(knn.recall).toBeGreaterThan(2 * baseRecall); // the ordering of the lecture
   });

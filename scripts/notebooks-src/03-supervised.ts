@@ -56,7 +56,8 @@ export const cells: Cell[] = [
     ## Unwanted outliers in neutron images
     Gamma rays and fast neutrons that hit the camera chip directly leave bright **spots**: single
     pixels or small clusters far above their neighbours. We have a radiograph (2048 × 2048 raw
-    counts) and a hand-made annotation where the spots are marked (green channel = 0).
+    counts) and a hand-made annotation where the spots are marked (green channel = 0), each
+    with a pixel of margin around it, as annotators do.
   `),
   code('subslide', `
     const orig = readFits('../data/spots/mixture12_00001.fits');

@@ -36,13 +36,13 @@ export const cells: Cell[] = [
   md('subslide', `
     ### Run profile
     The lecture trains on the crops below for 20 epochs. Under \`NSEG_PROFILE=quick\` (used by
-    the project's CI) the crops shrink so the notebook finishes in a minute on two CPU cores;
+    the project's CI) the crops shrink so the notebook finishes in one or two minutes on two CPU cores;
     the model, loss, optimiser, epochs and threshold stay the lecture's.
   `),
   code('subslide', `
     const cfg = byProfile(
       { epochs: 20, train: [[128, 256], [500, 1300]], valid: [[500, 1000], [300, 1500]], test: [[1100, 1612], [600, 1112]] },
-      { epochs: 20, train: [[128, 192], [500, 900]], valid: [[500, 628], [300, 812]], test: [[1100, 1612], [600, 1112]] },
+      { epochs: 20, train: [[128, 256], [500, 900]], valid: [[500, 628], [300, 812]], test: [[1100, 1612], [600, 1112]] },
     ) as { epochs: number; train: [number, number][]; valid: [number, number][]; test: [number, number][] };
     ({ profile: profile(), ...cfg })
   `),

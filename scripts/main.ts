@@ -6,9 +6,11 @@
  *
  *   npm start                         # lecture profile (the lecture's parameters)
  *   npm start -- --profile quick      # CI's quick profile
+ *   NSEG_JOBS=1 npm start             # one notebook at a time (default: 2 side by side on
+ *                                     # ≥ 2 cores, one WebAssembly thread each; see run-notebooks.ts)
  */
 import { ensureData, listNotebooks } from './jupyter.js';
-import { runNotebooks } from './run-notebooks.js';
+import { defaultJobs, runNotebooksParallel } from './run-notebooks.js';
 import { exportSlides } from './export-slides.js';
 
 const args = process.argv.slice(2);
@@ -31,7 +33,9 @@ try {
 console.log(`  data ready in ${((performance.now() - td) / 1000).toFixed(1)} s`);
 
 const names = listNotebooks();
-const results = runNotebooks(names, profile);
+const jobs = defaultJobs();
+console.log(`▶ ${names.length} notebooks, ${jobs} at a time`);
+const results = await runNotebooksParallel(names, profile, { jobs });
 const failed = results.filter((r) => !r.ok);
 if (failed.length || results.length < names.length) {
   console.error(`\nmain job stopped: ${failed.map((f) => f.notebook).join(', ')} failed`);

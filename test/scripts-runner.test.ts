@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, ensureLibAndKernel, findPython, jupyterEnv } from '../scripts/jupyter.js';
+import { notebookDependencies, runNotebooksParallel } from '../scripts/run-notebooks.js';
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
@@ -63,6 +64,40 @@ describe.skipIf(!python)('notebook runner (needs Jupyter nbclient)', () => {
     expect(report.failed_cell).toBe(0);
     expect(report.evalue).toMatch(/not assignable/);
   });
+});
+
+describe.skipIf(!python)('parallel runner (needs Jupyter nbclient)', () => {
+  it('runs two notebooks at once, a dependent one after its dependency, and reports each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nseg-par-'));
+    const log = join(dir, 'times.log');
+    // each notebook logs when its cell starts and ends; b reads a's results, so it waits for a
+    const cell = (name: string, extra = ''): string =>
+      `import * as fs from 'node:fs';\nfs.appendFileSync(${JSON.stringify(log)}, '${name} start ' + Date.now() + '\\n');\n` +
+      `await new Promise((r) => setTimeout(r, 1500));${extra}\nfs.appendFileSync(${JSON.stringify(log)}, '${name} end ' + Date.now() + '\\n');`;
+    writeFileSync(join(dir, 'a.ipynb'), notebook([cell('a')]));
+    writeFileSync(join(dir, 'b.ipynb'), notebook([cell('b', " // reads '../build/results/a.json'")]));
+    writeFileSync(join(dir, 'c.ipynb'), notebook([cell('c')]));
+    writeFileSync(join(dir, 'd.ipynb'), notebook(["throw new Error('d fails')"]));
+    const names = ['a.ipynb', 'b.ipynb', 'c.ipynb', 'd.ipynb'];
+    expect(notebookDependencies(names, dir).get('b.ipynb')).toEqual(['a.ipynb']);
+    expect(notebookDependencies(names, dir).get('c.ipynb')).toEqual([]);
+    const runs = await runNotebooksParallel(names, 'quick', { jobs: 2, notebookDir: dir, outDir: join(dir, 'out'), cellTimeout: 120 });
+    expect(runs.map((r) => [r.notebook, r.ok])).toEqual([
+      ['a.ipynb', true],
+      ['b.ipynb', true],
+      ['c.ipynb', true],
+      ['d.ipynb', false],
+    ]);
+    expect(runs[3]!.error).toContain('d fails');
+    const t: Record<string, number> = {};
+    for (const line of readFileSync(log, 'utf8').trim().split('\n')) {
+      const [n, what, ms] = line.split(' ');
+      t[`${n} ${what}`] = Number(ms);
+    }
+    expect(t['b start']!).toBeGreaterThanOrEqual(t['a end']!); // the dependency finished first
+    expect(t['c start']!).toBeLessThan(t['a end']!); // a and c ran side by side
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'c.ipynb'), 'utf8')).cells).toHaveLength(1);
+  }, 300_000);
 });
 
 describe('ci-count', () => {

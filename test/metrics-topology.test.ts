@@ -14,18 +14,8 @@ import {
   skeletonRecall,
 } from '../lib/metrics/topology.js';
 import { pythonJson } from './helpers/python.js';
+import { mulberry32 as rng } from '../lib/core/random.js';
 
-/** Seeded uniform [0, 1) generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mask(rows: number, cols: number, f: (r: number, c: number) => boolean): NDArray<Uint8Array> {
   const d = new Uint8Array(rows * cols);

@@ -14,6 +14,8 @@ import { prepImg, prepMask } from '../lib/nn/prep.js';
 import { patchCpuResizeNearestNeighborGrad, trainModel } from '../lib/nn/train.js';
 import { buildSpotUNet, buildUNet } from '../lib/nn/unet.js';
 import { pythonHas, pythonJson } from './helpers/python.js';
+import { TORCH_SPOT_UNET } from './helpers/torch-unet.js';
+import { mulberry32 as rng } from '../lib/core/random.js';
 
 const HAS_SKLEARN = pythonHas('numpy', 'sklearn');
 const HAS_TORCH = pythonHas('torch', 'numpy');
@@ -37,41 +39,13 @@ def keras_metrics(y, p, T=200):
                 auc=auc, mae=float(np.abs(y.astype(np.float64) - p).mean()))
 `;
 
-const TORCH_SPOT_UNET = `
-import torch, torch.nn as nn, torch.nn.functional as F
-def spot_unet(b):
-    C = lambda i, o, k=3: nn.Conv2d(i, o, k, padding=k // 2)
-    return nn.ModuleList([C(1, b), C(b, b), C(b, 2*b), C(2*b, 2*b), C(2*b, 4*b), C(4*b, 4*b),
-                          C(6*b, 2*b), C(2*b, 2*b), C(3*b, b), C(b, b), C(b, 1, 1)])
-def forward(c, x):
-    r = F.relu
-    l2 = r(c[1](r(c[0](x))))
-    l5 = r(c[3](r(c[2](F.max_pool2d(l2, 2)))))
-    l8 = r(c[5](r(c[4](F.max_pool2d(l5, 2)))))
-    u = torch.cat([l5, F.interpolate(l8, scale_factor=2, mode='nearest')], 1)
-    l12 = r(c[7](r(c[6](u))))
-    u = torch.cat([l2, F.interpolate(l12, scale_factor=2, mode='nearest')], 1)
-    return r(c[10](r(c[9](r(c[8](u))))))
-def load(c, weights):
-    for i, conv in enumerate(c):
-        k = np.array(weights[2*i]['data'], dtype=np.float32).reshape(weights[2*i]['shape'])
-        conv.weight.data = torch.from_numpy(k.transpose(3, 2, 0, 1).copy())
-        conv.bias.data = torch.from_numpy(np.array(weights[2*i+1]['data'], dtype=np.float32))
+/** Keras' binary cross-entropy in PyTorch (clipped, with Keras' epsilon). */
+const TORCH_KERAS_BCE = `
 def keras_bce(p, y, eps=1e-7):
     q = p.clamp(eps, 1 - eps)
     return -(y * torch.log(q + eps) + (1 - y) * torch.log(1 - q + eps)).mean()
 `;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A noisy image with bright 2×2 spots, and the spots' mask. */
 function spotData(rows: number, cols: number, seed: number): { img: NDArray<Float32Array>; mask: NDArray<Float32Array> } {
@@ -180,6 +154,7 @@ describe('trainModel', () => {
     const ref = pythonJson<Record<'sgd' | 'adam', { losses: number[]; metrics: Record<string, number>[] }>>(
       `${NUMPY_KERAS_METRICS}
 ${TORCH_SPOT_UNET}
+${TORCH_KERAS_BCE}
 d = json.load(open(sys.argv[1]))
 x = torch.tensor(d['x'], dtype=torch.float32).reshape(2, 32, 32, 1).permute(0, 3, 1, 2)
 y = torch.tensor(d['y'], dtype=torch.float32).reshape(2, 32, 32, 1).permute(0, 3, 1, 2)

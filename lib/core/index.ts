@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './ndarray.js';
+export * from './random.js';

@@ -39,6 +39,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ArrayLike2D } from '../core/types.js';
+import { mulberry32 } from '../core/random.js';
 import { KERAS_METRIC_NAMES, KerasMetricsAccumulator } from './keras-metrics.js';
 import { unetMultiple } from './unet.js';
 
@@ -176,16 +177,6 @@ function toTensor4d(fn: string, name: string, v: tf.Tensor | ArrayLike2D): { t: 
   return { t: tf.tensor4d(data, shape), owned: true };
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function formatLogs(logs: Record<string, number>): string {
   return Object.entries(logs)

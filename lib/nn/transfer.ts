@@ -31,6 +31,7 @@
  * a seed option in every builder.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../core/random.js';
 
 type Layer = tf.layers.Layer;
 
@@ -207,15 +208,7 @@ export function transferWeights(source: tf.LayersModel, target: tf.LayersModel):
 export function withWeightSeed<T>(seed: number, build: () => T): T {
   if (!Number.isFinite(seed)) throw new Error(`withWeightSeed: seed must be a finite number, got ${seed}`);
   if (typeof build !== 'function') throw new Error('withWeightSeed: build must be a function');
-  let a = Math.trunc(seed) >>> 0;
-  const seeded = (): number => {
-    // mulberry32
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const seeded = mulberry32(seed);
   const original = Math.random;
   Math.random = seeded;
   try {

@@ -4,23 +4,13 @@ import { buildUNet } from '../lib/nn/unet.js';
 import { trainModel } from '../lib/nn/train.js';
 import { bceLoss } from '../lib/nn/losses.js';
 import { encoderLayers, freezeEncoder, transferWeights, unfreezeAll, withWeightSeed } from '../lib/nn/transfer.js';
+import { mulberry32 as rng } from '../lib/core/random.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await tf.ready();
 });
 
-/** Seeded uniform [0, 1) generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function data(n: number, side: number, seed: number): [tf.Tensor4D, tf.Tensor4D] {
   const r = rng(seed);
@@ -85,7 +75,8 @@ describe('encoder layers of a U-Net', () => {
 
 describe('freezing in training', () => {
   it('a frozen encoder does not change in a training step while the decoder does; unfreezing lets it learn', async () => {
-    const m = buildUNet({ depth: 2, baseFilters: 2, name: 'tiny' });
+    // seeded: with 2 filters an unlucky draw can leave a ReLU dead everywhere, so a kernel gets no gradient
+    const m = withWeightSeed(2018, () => buildUNet({ depth: 2, baseFilters: 2, name: 'tiny' }));
     const enc = encoderLayers(m);
     const dec = m.layers.filter((l) => !enc.includes(l) && l.weights.length > 0);
     const total = m.countParams();

@@ -310,7 +310,8 @@ export const cells: Cell[] = [
     - The U-Net finds **many more spots** than the baseline and k-NN.
     - Many false positives sit **right next to** true spots: the annotation marks the spots a
       little tighter than the network does.
-    - Some "misses" are **annotation errors**: nobody marks two thousand spots perfectly.
+    - On real images some "misses" are **annotation errors**: nobody marks two thousand spots
+      perfectly. Our annotation is simulated and exact, so here every miss is the network's.
     - The network is **shallow** (two pooling levels); deeper networks see more context.
     - The image **edges** were never part of training or testing.
 

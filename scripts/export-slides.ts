@@ -45,6 +45,12 @@ export function copySlideAssets(dest = join(BUILD_SLIDES, 'assets')): void {
   }
 }
 
+/**
+ * Added to every slide file: code longer than the slide is wide wraps instead of running off
+ * its right edge (a slide has no horizontal scroll bar; a notebook cell does).
+ */
+export const SLIDE_CSS = '<style id="nseg-slides">.reveal .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }</style>';
+
 /** Executed notebooks in build/notebooks/, exercises as `exercises/NAME.ipynb`. */
 function executedNotebooks(): string[] {
   const pick = (dir: string, prefix: string): string[] =>
@@ -84,6 +90,8 @@ export function exportSlides(names?: readonly string[]): string[] {
     );
     if (r.status !== 0) throw new Error(`slides: nbconvert failed for ${name}:\n${r.stderr}`);
     const out = join(BUILD_SLIDES, name.replace(/\.ipynb$/, '.slides.html'));
+    const html = readFileSync(out, 'utf8');
+    if (!html.includes(SLIDE_CSS)) writeFileSync(out, html.replace('</head>', `${SLIDE_CSS}\n</head>`));
     written.push(out);
     console.log(`slides: ${out}`);
   }

@@ -48,6 +48,12 @@ describe.skipIf(!ready)('slides export (needs Jupyter nbconvert and Chromium)', 
       expect(figures.length).toBeGreaterThan(0);
       expect(Math.min(...figures)).toBeGreaterThan(100);
       expect(await page.locator('.jp-RenderedSVG').count()).toBe(0);
+      // long code lines wrap on a slide instead of running off its edge
+      const ws = await page.evaluate(() => {
+        const pre = document.querySelector('.reveal .highlight pre');
+        return pre ? getComputedStyle(pre).whiteSpace : null;
+      });
+      expect(ws).toBe('pre-wrap');
     } finally {
       await browser.close();
     }

@@ -43,11 +43,15 @@ def main() -> int:
     failed = None
     try:
         with client.setup_kernel():
+            count = 0
             for i, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
+                count += 1
                 try:
-                    client.execute_cell(cell, i)
+                    # the prompt number (In [n]) as nbclient's own execute() sets it; tslab's
+                    # iopub messages carry none
+                    client.execute_cell(cell, i, execution_count=count)
                 except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
                     failed = (i, e)
                     break

@@ -44,9 +44,13 @@ describe.skipIf(!python)('notebook runner (needs Jupyter nbclient)', () => {
     expect(report.ok).toBe(false);
     expect(report.failed_cell).toBe(1);
     expect(report.evalue).toContain('boom in cell 1');
-    const out = JSON.parse(readFileSync(dst, 'utf8')) as { cells: { outputs: { data?: Record<string, string>; text?: string }[] }[] };
+    const out = JSON.parse(readFileSync(dst, 'utf8')) as {
+      cells: { execution_count: number | null; outputs: { data?: Record<string, string>; text?: string }[] }[];
+    };
     // tslab shows a cell's last value as a stream or as text/plain, depending on its type.
     expect(JSON.stringify(out.cells[0]!.outputs)).toContain('42');
+    // prompt numbers as in a notebook run by hand: In [1], In [2]; the cell not reached has none
+    expect(out.cells.map((c) => c.execution_count)).toEqual([1, 2, null]);
     expect(out.cells[2]!.outputs).toEqual([]);
   });
 

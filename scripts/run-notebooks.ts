@@ -163,8 +163,14 @@ export async function runNotebooksParallel(names: readonly string[], profile: st
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => err.push(b));
-      child.on('error', (e) => resolve(report(name, null, '', String(e), `■ ${name} `)));
-      child.on('close', (code) => resolve(report(name, code, Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'), `■ ${name} `)));
+      let settled = false; // a failed spawn can emit both 'error' and 'close': report once
+      const finish = (code: number | null, stderr: string): void => {
+        if (settled) return;
+        settled = true;
+        resolve(report(name, code, Buffer.concat(out).toString('utf8'), stderr, `■ ${name} `));
+      };
+      child.on('error', (e) => finish(null, String(e)));
+      child.on('close', (code) => finish(code, Buffer.concat(err).toString('utf8')));
     });
   const next = (): string | undefined => names.find((n) => !started.has(n) && (deps.get(n) ?? []).every((d) => done.has(d)));
   await new Promise<void>((resolveAll) => {

@@ -20,7 +20,7 @@
  * - The data size must match the shape exactly: shorter (truncated) or longer files are errors.
  */
 import { readFileSync } from 'node:fs';
-import { NDArray, allocate } from '../core/ndarray.js';
+import { NDArray, allocate, dtypeOf } from '../core/ndarray.js';
 import type { ArrayLike2D, DType, NumericArray } from '../core/types.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -250,16 +250,11 @@ const DESCR: Record<DType, string> = {
 function dtypeOfArray(a: ArrayLike2D): DType {
   const d = (a as { dtype?: DType }).dtype;
   if (d && d in DESCR) return d;
-  const x = a.data;
-  if (x instanceof Float32Array) return 'float32';
-  if (x instanceof Float64Array) return 'float64';
-  if (x instanceof Uint8Array || x instanceof Uint8ClampedArray) return 'uint8';
-  if (x instanceof Int8Array) return 'int8';
-  if (x instanceof Uint16Array) return 'uint16';
-  if (x instanceof Int16Array) return 'int16';
-  if (x instanceof Uint32Array) return 'uint32';
-  if (x instanceof Int32Array) return 'int32';
-  throw new Error('writeNpy: unsupported typed array');
+  try {
+    return dtypeOf(a.data as NumericArray);
+  } catch {
+    throw new Error('writeNpy: unsupported typed array');
+  }
 }
 
 /**

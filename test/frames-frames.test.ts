@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NDArray } from '../lib/core/ndarray.js';
-import { columnArray, frameFromColumns, frameToColumns, loadDanfo } from '../lib/frames/index.js';
+import { columnArray, frameFromColumns, frameToColumns } from '../lib/frames/index.js';
+import { loadDanfo } from '../lib/frames/frames.js';
 
 describe('frameFromColumns / columnArray (danfojs-node)', () => {
   it('danfojs-node imports (tfjs redirected) and its own DataFrame works', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NDArray } from '../lib/core/ndarray.js';
 import type { DType } from '../lib/core/types.js';
-import { fitsjsParseHeader, loadFitsjs, readFits, readFitsHeader, writeFits } from '../lib/io/index.js';
+import { readFits, readFitsHeader, writeFits } from '../lib/io/index.js';
+import { fitsjsParseHeader, loadFitsjs } from '../lib/io/fitsjs.js';
 import { pythonJson } from './helpers/python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'io-fits-'));

@@ -12,10 +12,9 @@
  *   step). The training loss is the batch-size-weighted mean of the batch losses.
  * - Validation runs after the epoch on the updated model, in batches, with the same
  *   accumulation; its values get the `val_` prefix.
- * - `loss: 'bce'` is Keras' `binary_crossentropy` on probabilities:
- *   `−mean(y·log(p̂ + ε) + (1 − y)·log(1 − p̂ + ε))` with `p̂ = clip(p, ε, 1 − ε)`, ε = 1e-7, so a
- *   ReLU output (the lecture's) works; any `(yTrue, yPred) → scalar` loss can be passed instead
- *   (the losses in `losses.ts`).
+ * - `loss: 'bce'` is Keras' `binary_crossentropy` on probabilities, `bceLoss` of `losses.ts`
+ *   (its ε and clipping are stated there), so a ReLU output (the lecture's) works; any
+ *   `(yTrue, yPred) → scalar` loss can be passed instead (the other losses in `losses.ts`).
  * - One progress line per epoch (`verbose`), like Keras' `verbose=2`.
  *
  * Design: a hand-written loop over `optimizer.minimize` rather than tfjs-layers' `fit`,
@@ -41,6 +40,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ArrayLike2D } from '../core/types.js';
 import { mulberry32 } from '../core/random.js';
 import { KERAS_METRIC_NAMES, KerasMetricsAccumulator } from './keras-metrics.js';
+import { bceLoss } from './losses.js';
 import { unetMultiple } from './unet.js';
 
 /** A loss: truth and prediction in, a scalar out (as `model.compile({ loss })` accepts). */
@@ -82,7 +82,8 @@ export interface TrainModelResult {
   secondsPerEpoch: number;
 }
 
-const EPS = 1e-7;
+/** Keras' Adam default ε. */
+const ADAM_EPSILON = 1e-7;
 
 interface CpuBackendLike {
   data: { get(id: unknown): { values: ArrayLike<number> } };
@@ -148,16 +149,6 @@ export function patchCpuResizeNearestNeighborGrad(): boolean {
 
 // Correct the cpu kernel as soon as the library loads (see the module header).
 patchCpuResizeNearestNeighborGrad();
-
-/** Keras' `binary_crossentropy` on probabilities (see the module header). */
-function kerasBce(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    const p = tf.clipByValue(yPred, EPS, 1 - EPS);
-    const a = tf.mul(yTrue, tf.log(tf.add(p, EPS)));
-    const b = tf.mul(tf.sub(1, yTrue), tf.log(tf.add(tf.sub(1, p), EPS)));
-    return tf.neg(tf.mean(tf.add(a, b))) as tf.Scalar;
-  });
-}
 
 function toTensor4d(fn: string, name: string, v: tf.Tensor | ArrayLike2D): { t: tf.Tensor4D; owned: boolean } {
   if (v instanceof tf.Tensor) {
@@ -260,7 +251,7 @@ export async function trainModel(
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${fn}: batchSize must be an integer >= 1, got ${String(batchSize)}`);
   if (!(lr > 0)) throw new Error(`${fn}: learningRate must be > 0, got ${String(lr)}`);
   let lossFn: TrainLossFunction;
-  if (options.loss === undefined || options.loss === 'bce') lossFn = kerasBce;
+  if (options.loss === undefined || options.loss === 'bce') lossFn = bceLoss;
   else if (typeof options.loss === 'function') lossFn = options.loss;
   else throw new Error(`${fn}: loss must be 'bce' or a function (yTrue, yPred) => scalar, got ${String(options.loss)}`);
 
@@ -283,7 +274,7 @@ export async function trainModel(
     }
   };
 
-  const optimizer = options.optimizer ?? tf.train.adam(lr, 0.9, 0.999, EPS);
+  const optimizer = options.optimizer ?? tf.train.adam(lr, 0.9, 0.999, ADAM_EPSILON);
   try {
     const xt = take('x', x);
     const yt = take('y', y);

@@ -1,6 +1,6 @@
 /**
- * Raster images inside the SVG figures: resampling to the displayed size, colour
- * mapping, and PNG encoding.
+ * Raster images inside the SVG figures: the `<image>` of an image artist (only its visible
+ * window), resampling to the displayed size, colour mapping, and PNG encoding.
  *
  * Design:
  * - An image is embedded at the resolution it is displayed at (figure pixels at 100 dpi),

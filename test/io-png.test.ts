@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NDArray } from '../lib/core/ndarray.js';
-import { encodePng, readPng, readTiff, writePng } from '../lib/io/index.js';
+import { readPng, readTiff, writePng } from '../lib/io/index.js';
+import { encodePng } from '../lib/io/png.js';
 import { pythonJson } from './helpers/python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'io-png-'));

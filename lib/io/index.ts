@@ -5,3 +5,4 @@ export * from './fits.js';
 export * from './png.js';
 export * from './fitsjs.js';
 export * from './tiff.js';
+export { DEFAULT_MAX_PAGES, DEFAULT_MAX_PIXELS } from './_file.js';

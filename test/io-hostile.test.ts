@@ -127,6 +127,10 @@ describe('readTiff: directory chains, lying sizes, decompression bombs', () => {
     const t = encodeTiff([{ width: 7, height: 9, bits: 8, samples: 3, data: rgb, compression: 32773 }]);
     setTiffTag(t, tiffIfds(t)[0]!.ifd, 277, 1);
     await expectRefused('readTiff', file('spp.tif', t), /BitsPerSample has 3 values but SamplesPerPixel is 1/);
+    // Found by the fuzz test: an RGB photometric on one sample (tifffile then reads [h, w, 1]).
+    const g = encodeTiff([{ width: 7, height: 9, bits: 8, data: rgb.subarray(0, 63) }]);
+    setTiffTag(g, tiffIfds(g)[0]!.ifd, 262, 2);
+    await expectRefused('readTiff', file('rgb1.tif', g), /PhotometricInterpretation 2 \(RGB\) does not fit SamplesPerPixel 1/);
   });
 
   it('reads what the hand-made encoder writes: strips, Deflate, PackBits, big-endian, pages', () => {

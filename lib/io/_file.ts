@@ -155,13 +155,14 @@ export function readWholeFile(fn: string, path: string): Buffer {
  * @param width declared width
  * @param height declared height
  * @param maxPixels the limit (default {@link DEFAULT_MAX_PIXELS})
+ * @param what what is that large, for the message ('image', 'one tile')
  */
-export function checkPixelLimit(where: string, width: number, height: number, maxPixels = DEFAULT_MAX_PIXELS): void {
+export function checkPixelLimit(where: string, width: number, height: number, maxPixels = DEFAULT_MAX_PIXELS, what = 'image'): void {
   if (!(typeof maxPixels === 'number' && maxPixels > 0)) throw new Error(`${where}: maxPixels must be a number > 0, got ${String(maxPixels)}`);
   const n = width * height;
   if (n > maxPixels) {
     throw new Error(
-      `${where}: image of ${width}×${height} = ${n} pixels is larger than the limit of ${maxPixels} pixels ` +
+      `${where}: ${what} of ${width}×${height} = ${n} pixels is larger than the limit of ${maxPixels} pixels ` +
         `(maxPixels; a decompression bomb or a corrupt header?). If you trust the file, pass { maxPixels: ${n} }`,
     );
   }

@@ -315,6 +315,12 @@ export function decodeTiff(bytes: Uint8Array, name = '<buffer>', opts: ReadTiffO
   const bits = bps[0]!;
   if (bps.some((b) => b !== bits)) f.fail(`mixed BitsPerSample [${bps.join(', ')}] not supported`);
   if (bps.length !== 1 && bps.length !== spp) f.fail(`BitsPerSample has ${bps.length} values but SamplesPerPixel is ${spp} (corrupt file?)`);
+  const photometric = f.values(ifd, 262, 'PhotometricInterpretation', 64)?.[0];
+  if (photometric === 6) f.fail('YCbCr colour (PhotometricInterpretation 6) not supported');
+  const minSamples = photometric === 2 ? 3 : photometric === 5 ? 4 : 1;
+  if (spp < minSamples || (photometric === 3 && spp !== 1)) {
+    f.fail(`PhotometricInterpretation ${photometric} (${photometric === 2 ? 'RGB' : photometric === 3 ? 'palette' : 'CMYK'}) does not fit SamplesPerPixel ${spp} (corrupt file?)`);
+  }
   if (fmts.some((v) => v !== fmt)) f.fail(`mixed SampleFormat [${fmts.join(', ')}] not supported`);
   if (planar !== 1 && spp > 1) f.fail(`planar configuration ${planar} not supported`);
   if (predictor === 3) f.fail('floating-point predictor not supported');
@@ -345,7 +351,7 @@ export function decodeTiff(bytes: Uint8Array, name = '<buffer>', opts: ReadTiffO
   if (tiled) {
     tw = f.int(ifd, 322, 'TileWidth', 1, 0xffffffff);
     th = f.int(ifd, 323, 'TileLength', 1, 0xffffffff);
-    checkPixelLimit(`${where} (one tile)`, tw, th, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
+    checkPixelLimit(where, tw, th, opts.maxPixels ?? DEFAULT_MAX_PIXELS, 'one tile');
     across = Math.ceil(width / tw);
     blocks = across * Math.ceil(height / th);
   } else {

@@ -16,9 +16,10 @@
  * Test infrastructure only: nothing in lib/ imports it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import type { FuzzAnswer, FuzzRequest } from './child.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,11 +42,13 @@ export type Verdict =
 
 let bundled: Promise<string> | undefined;
 
-/** Bundles ./child.ts (and the readers) to build/fuzz/child.mjs, once per process. */
+/** Bundles ./child.ts (and the readers) to build/fuzz/child-<pid>.mjs, once per process. */
 export function bundleChild(): Promise<string> {
   bundled ??= (async () => {
     const { build } = await import('esbuild');
-    const outfile = join(ROOT, 'build', 'fuzz', 'child.mjs');
+    // One file per process: test files run in parallel workers, each bundling its own.
+    const outfile = join(ROOT, 'build', 'fuzz', `child-${process.pid}-${threadId}.mjs`);
+    process.once('exit', () => rmSync(outfile, { force: true }));
     mkdirSync(dirname(outfile), { recursive: true });
     await build({
       entryPoints: [join(ROOT, 'scripts', 'fuzz', 'child.ts')],

@@ -7,7 +7,7 @@
  * It must never crash, hang or exceed the budget.
  *
  *   npm run fuzz                                    # the larger run: 2000 files per reader
- *   npm run fuzz -- --cases 500 --seed 7 --time 3000 --memory 256 --data
+ *   npm run fuzz -- --cases 500 --seed 7 --time 30000 --memory 512 --no-data
  *
  * The seeds are files written by the real producers: numpy, astropy, Pillow and tifffile
  * (when the reference Python is there), the library's own writers, a hand-made TIFF encoder,
@@ -353,7 +353,7 @@ async function main(): Promise<void> {
   const rep = await runFuzz({
     cases: arg(args, '--cases', 2000),
     seed: arg(args, '--seed', 1),
-    budget: { timeMs: arg(args, '--time', 5000), memoryMb: arg(args, '--memory', 512) },
+    budget: { timeMs: arg(args, '--time', 30_000), memoryMb: arg(args, '--memory', 512) },
     reference,
     data: args.includes('--data') || !args.includes('--no-data'),
     log: (l) => console.log(l),

@@ -127,7 +127,13 @@ describe('readTiff: directory chains, lying sizes, decompression bombs', () => {
     const t = encodeTiff([{ width: 7, height: 9, bits: 8, samples: 3, data: rgb, compression: 32773 }]);
     setTiffTag(t, tiffIfds(t)[0]!.ifd, 277, 1);
     await expectRefused('readTiff', file('spp.tif', t), /BitsPerSample has 3 values but SamplesPerPixel is 1/);
-    // Found by the fuzz test: an RGB photometric on one sample (tifffile then reads [h, w, 1]).
+    // Found by npm run fuzz: SamplesPerPixel missing (the spec's default is 1) with 3 BitsPerSample.
+    const n = encodeTiff([{ width: 7, height: 9, bits: 8, samples: 3, data: rgb }]);
+    const nifd = tiffIfds(n)[0]!.ifd;
+    const ndv = new DataView(n.buffer);
+    for (let k = 0; k < ndv.getUint16(nifd, true); k++) if (ndv.getUint16(nifd + 2 + 12 * k, true) === 277) ndv.setUint16(nifd + 2 + 12 * k, 65000, true);
+    await expectRefused('readTiff', file('nospp.tif', n), /BitsPerSample has 3 values but SamplesPerPixel is 1/);
+    // Found by npm run fuzz: an RGB photometric on one sample (tifffile then reads [h, w, 1]).
     const g = encodeTiff([{ width: 7, height: 9, bits: 8, data: rgb.subarray(0, 63) }]);
     setTiffTag(g, tiffIfds(g)[0]!.ifd, 262, 2);
     await expectRefused('readTiff', file('rgb1.tif', g), /PhotometricInterpretation 2 \(RGB\) does not fit SamplesPerPixel 1/);

@@ -306,7 +306,8 @@ export function decodeTiff(bytes: Uint8Array, name = '<buffer>', opts: ReadTiffO
   const height = f.int(ifd, 257, 'ImageLength', 1, 0xffffffff);
   checkPixelLimit(where, width, height, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
   const bps = f.values(ifd, 258, 'BitsPerSample', 64) ?? [1];
-  const spp = f.int(ifd, 277, 'SamplesPerPixel', 1, 64, bps.length);
+  // The spec's default is 1; a BitsPerSample list of another length is then an inconsistency, refused below.
+  const spp = f.int(ifd, 277, 'SamplesPerPixel', 1, 64, 1);
   const fmts = f.values(ifd, 339, 'SampleFormat', 64) ?? [1];
   const fmt = fmts[0]!;
   const planar = f.values(ifd, 284, 'PlanarConfiguration', 64)?.[0] ?? 1;

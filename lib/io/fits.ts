@@ -30,7 +30,6 @@ import { NDArray } from '../core/ndarray.js';
 import type { ArrayLike2D, DType, NumericArray } from '../core/types.js';
 import { readAt as readFileAt, withOpenFile } from './_file.js';
 import { writableData } from './_write.js';
-import type { ClipOption } from './_write.js';
 import { writeFileAtomic } from './atomic.js';
 import { fitsjsParseHeader } from './fitsjs.js';
 
@@ -371,7 +370,7 @@ export interface WriteFitsOptions {
    * Round and clip values the declared dtype cannot hold (NaN → 0) instead of refusing them;
    * default false (e.g. float data declared uint16 with a NaN or 70000 in it is an error).
    */
-  clip?: ClipOption['clip'];
+  clip?: boolean;
 }
 
 function padCard(s: string): string {

@@ -90,10 +90,10 @@ export class ReaderPool {
     // Address-space cap: Node's idle reservation (~0.8 GB) plus twice the budget and a margin.
     const capKb = Math.round((1024 + 2 * this.budget.memoryMb + 256) * 1024);
     const heapMb = Math.max(256, 2 * this.budget.memoryMb);
-    const child = spawn('/bin/sh', ['-c', `ulimit -v ${capKb} 2>/dev/null; exec "$0" "$@"`, process.execPath, `--max-old-space-size=${heapMb}`, script], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const node = [process.execPath, `--max-old-space-size=${heapMb}`, script];
+    // Windows has no ulimit: there only the measured peak and the heap limit guard the budget.
+    const [cmd, ...args] = process.platform === 'win32' ? node : ['/bin/sh', '-c', `ulimit -v ${capKb} 2>/dev/null; exec "$0" "$@"`, ...node];
+    const child = spawn(cmd!, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.starts++;
     this.child = child;
     this.stderr = '';

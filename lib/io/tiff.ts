@@ -20,8 +20,9 @@
  * - Each strip or tile must decode to exactly the bytes its rows need (uncompressed: hold at
  *   least that many; compressed: inflate with that many bytes as the output limit). A shorter
  *   strip is "truncated or corrupt", never zeros.
- * Planar configuration 2 (tifffile's default for a 3-D array whose last axis is not 3 or 4) is
- * rejected with a clear error, as are JPEG, CCITT and other compressions.
+ * Samples are returned as stored, like tifffile: WhiteIsZero is not inverted, palette indices
+ * are not looked up. Planar configuration 2 (tifffile's default for a 3-D array whose last axis
+ * is not 3 or 4) is rejected with a clear error, as are YCbCr, JPEG, CCITT and other compressions.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { inflateSync } from 'node:zlib';

@@ -213,6 +213,8 @@ def read_tiff(p):
         page = t.pages[0]
         if page.compression != 5:
             return page.asarray()
+        if page.photometric == 0:
+            return None  # Pillow inverts WhiteIsZero; the readers return samples as stored, like tifffile
     from PIL import Image  # tifffile needs imagecodecs for LZW; Pillow has it built in
     im = Image.open(p); im.load()
     return np.asarray(im)

@@ -34,8 +34,8 @@ export interface Budget {
 
 /** What happened to one read. */
 export type Verdict =
-  | { kind: 'ok'; shape: number[]; dtype: string; hash: string; ms: number; memoryMb: number }
-  | { kind: 'error'; name: string; message: string; ms: number; memoryMb: number }
+  | { kind: 'ok'; shape: number[]; dtype: string; hash: string; ms: number; memoryMb: number; raisedPeak: boolean }
+  | { kind: 'error'; name: string; message: string; ms: number; memoryMb: number; raisedPeak: boolean }
   | { kind: 'timeout'; ms: number }
   | { kind: 'memory'; memoryMb: number; detail: string }
   | { kind: 'crash'; detail: string };
@@ -77,6 +77,7 @@ export class ReaderPool {
   private child: ChildProcess | null = null;
   private ready: Promise<void> | null = null;
   private idleMb = 0;
+  private peakMb = 0;
   private stderr = '';
   private nextId = 0;
   private pending: { id: number; done: (a: FuzzAnswer | { crash: string }) => void } | null = null;
@@ -104,6 +105,7 @@ export class ReaderPool {
       const onFirst = (m: FuzzAnswer): void => {
         if (m.id === -1) {
           this.idleMb = m.maxRssMb;
+          this.peakMb = m.maxRssMb;
           child.off('message', onFirst);
           child.on('message', (a: FuzzAnswer) => this.pending?.id === a.id && this.pending.done(a));
           ok();
@@ -157,7 +159,11 @@ export class ReaderPool {
       this.stop();
       return { kind: 'crash', detail: answer.crash };
     }
+    // The child's peak since it started, above its idle level: an upper bound of this read's use
+    // (the peak only grows), exact for the read that raised it.
     const used = Math.max(0, answer.maxRssMb - this.idleMb);
+    const raisedPeak = answer.maxRssMb > this.peakMb + 1;
+    this.peakMb = Math.max(this.peakMb, answer.maxRssMb);
     // The peak is process-wide and only grows: start afresh well before it nears the budget.
     if (used > this.budget.memoryMb / 2) this.stop();
     if (used > this.budget.memoryMb) return { kind: 'memory', memoryMb: used, detail: answer.kind === 'error' ? answer.message : `returned ${answer.dtype} [${answer.shape.join(', ')}]` };
@@ -166,8 +172,8 @@ export class ReaderPool {
       return { kind: 'memory', memoryMb: used, detail: answer.message };
     }
     return answer.kind === 'ok'
-      ? { kind: 'ok', shape: answer.shape, dtype: answer.dtype, hash: answer.hash, ms: answer.ms, memoryMb: used }
-      : { kind: 'error', name: answer.name, message: answer.message, ms: answer.ms, memoryMb: used };
+      ? { kind: 'ok', shape: answer.shape, dtype: answer.dtype, hash: answer.hash, ms: answer.ms, memoryMb: used, raisedPeak }
+      : { kind: 'error', name: answer.name, message: answer.message, ms: answer.ms, memoryMb: used, raisedPeak };
   }
 
   /** Stops the child. */

@@ -278,7 +278,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       const v: Verdict = await pool.read({ reader, path });
       const what = `${reader} ${job.seed.name} (${job.how})`;
       if ((v.kind === 'ok' || v.kind === 'error') && v.ms > report.slowest.ms) report.slowest = { ms: v.ms, what };
-      if ((v.kind === 'ok' || v.kind === 'error') && v.memoryMb > report.largest.memoryMb) report.largest = { memoryMb: v.memoryMb, what };
+      if ((v.kind === 'ok' || v.kind === 'error') && v.raisedPeak && v.memoryMb > report.largest.memoryMb) report.largest = { memoryMb: v.memoryMb, what };
       let problem = '';
       if (v.kind === 'ok') {
         c.ok++;

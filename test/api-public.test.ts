@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT_VALUES = [
-  'Axes', 'Colormap', 'Figure', 'KMeansFit', 'KNN', 'LOSS_EPSILON', 'NDArray', 'NN_BACKEND_CANDIDATES',
+  'Axes', 'Colormap', 'DEFAULT_MAX_PAGES', 'DEFAULT_MAX_PIXELS', 'Figure', 'KMeansFit', 'KNN', 'LOSS_EPSILON', 'NDArray', 'NN_BACKEND_CANDIDATES',
   'absDiff', 'accuracy', 'adjustedRandScore', 'backendInfo', 'bceLoss', 'binaryCounts', 'buildSpotUNet',
   'buildUNet', 'clDiceLoss', 'clDiceScore', 'columnArray', 'componentsError', 'confusionMatrix',
   'connectedComponents', 'countComponents', 'dice', 'diceLoss', 'encoderLayers', 'environmentReport',
@@ -35,11 +35,12 @@ const ROOT_TYPES = [
   'KMeansClusterInfo', 'KMeansInput', 'KMeansOptions', 'KMeansProgress', 'KNNLabels', 'KNNOptions',
   'KNNPredictOptions', 'KNNProgress', 'LabelInput', 'LegendLoc', 'LegendOptions', 'Mappable', 'MarkerName',
   'MaskSource', 'Matrix', 'NnBackendCandidate', 'NumericArray', 'PatchOptions', 'PlotOptions',
-  'PlotlyLayout', 'PlotlyTrace', 'PredictImageOptions', 'ReadFitsOptions', 'ReadTiffOptions',
+  'PlotlyLayout', 'PlotlyTrace', 'PredictImageOptions', 'ReadFitsOptions', 'ReadPngOptions', 'ReadTiffOptions',
   'RefLineOptions', 'SavedModelInfo', 'ScatterOptions', 'ScoreOptions', 'SegmentationLoss',
   'SegmentationLossName', 'SegmentationLossOptions', 'SelectBackendOptions', 'Series', 'SliceSpec',
   'SobelOptions', 'SpotCleanerResult', 'TextOptions', 'TilesOptions', 'TrainLossFunction',
-  'TrainModelOptions', 'TrainModelResult', 'UNetActivation', 'UNetOptions', 'WriteFitsOptions',
+  'TrainModelOptions', 'TrainModelResult', 'UNetActivation', 'UNetOptions', 'WriteFitsOptions', 'WriteNpyOptions',
+  'WritePngOptions',
 ];
 const LECTURE_VALUES = [
   'HIT_COLORS', 'HIT_NAMES', 'LATTICE_PARAMETER', 'ROOT_SPLITS', 'TOF_CLASS_NAMES', 'VESSEL_SPLITS',

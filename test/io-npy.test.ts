@@ -150,7 +150,7 @@ describe('readNpy rejects bad files with the file name and the problem', () => {
     expect(() => readNpy(join(dir, 'bad', 'huge.npy'))).toThrow(/huge\.npy.*not exact as a double/);
   });
   it('missing file', () => {
-    expect(() => readNpy(join(dir, 'nope.npy'))).toThrow(/nope\.npy: cannot read file/);
+    expect(() => readNpy(join(dir, 'nope.npy'))).toThrow(/nope\.npy: cannot open file: no such file or directory/);
   });
 });
 

@@ -33,6 +33,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ArrayLike2D } from '../core/types.js';
 import { mulberry32 } from '../core/random.js';
 import { patchCpuResizeNearestNeighborGrad } from './kernels/cpu-resize-grad.js';
+import { checkChannels, checkFinite, checkRange, finiteStep, targetRangeFor } from './_guards.js';
 import { KERAS_METRIC_NAMES, KerasMetricsAccumulator } from './keras-metrics.js';
 import { bceLoss } from './losses.js';
 import { unetMultiple } from './unet.js';
@@ -62,6 +63,12 @@ export interface TrainModelOptions {
   onEpoch?: (epoch: number, logs: Record<string, number>) => void | boolean | Promise<void | boolean>;
   /** Print one progress line per epoch (`console.log`). Default true. */
   verbose?: boolean | 0 | 1;
+  /**
+   * The range the targets must lie in, checked before the first step. Default `[0, 1]` for
+   * 'bce' and the library's binary losses (so 0/255 masks are an error, not a loss of 500),
+   * none for other loss functions; `null` turns the check off.
+   */
+  targetRange?: readonly [number, number] | null;
 }
 
 /** What {@link trainModel} returns. */
@@ -218,6 +225,14 @@ export async function trainModel(
       yv = take('validationData[1]', options.validationData[1]);
       checkPair('validationData[0]', 'validationData[1]', xv, yv);
     }
+    // The data, before the first step: finite, targets in the loss's range, channels that fit.
+    const targets = targetRangeFor(fn, options.loss, options.targetRange);
+    for (const [xn, a, yn, b] of [['x', xt, 'y', yt], ...(xv && yv ? [['validationData[0]', xv, 'validationData[1]', yv]] : [])] as [string, tf.Tensor4D, string, tf.Tensor4D][]) {
+      checkChannels(fn, model, xn, a, yn, b);
+      await checkFinite(fn, xn, a);
+      await checkFinite(fn, yn, b);
+      if (targets) await checkRange(fn, yn, b, targets.range, targets.name);
+    }
     const yHost = (await yt.data()) as Float32Array;
     const yvHost = yv ? ((await yv.data()) as Float32Array) : null;
 
@@ -253,13 +268,16 @@ export async function trainModel(
         let pred: tf.Tensor | null = null;
         let lossT: tf.Scalar | null = null;
         try {
-          lossT = optimizer.minimize(
+          // Applied only when loss and gradients are finite: a NaN step leaves the weights as they were.
+          lossT = await finiteStep(
+            fn,
+            `epoch ${epoch + 1}, batch ${s / batchSize + 1}`,
+            optimizer,
             () => {
               const p = model.apply(xb, { training: true }) as tf.Tensor;
               pred = tf.keep(p);
               return lossFn(yb, p);
             },
-            true,
             vars,
           );
           if (!lossT || pred === null) throw new Error(`${fn}: the optimizer returned no loss`);

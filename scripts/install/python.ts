@@ -228,11 +228,11 @@ export function setUpPython(modules: readonly string[], dryRun = false): PythonC
     if (p.missing.length < missing.length) missing = p.missing;
   }
   const why: string[] = [];
-  const why_ = [
+  const purposes = [
     missing.some((m) => (JUPYTER_MODULES as readonly string[]).includes(m)) ? 'Jupyter runs the notebooks' : '',
     missing.some((m) => (TEST_MODULES as readonly string[]).includes(m)) ? 'the tests compare against them' : '',
   ].filter(Boolean);
-  say(`no Python here has ${missing.join(', ')}: installing them (${why_.join('; ')})`);
+  say(`no Python here has ${missing.join(', ')}: installing them (${purposes.join('; ')})`);
   if (dryRun) {
     say(`would make .venv and pip install ${pipPackagesFor(missing).join(' ')}; where pip cannot reach its index, apt-get install ${aptPackagesFor(missing).join(' ')}`);
     return { python: VENV_PYTHON, how: 'pip' };

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, debianFamily, osRelease } from '../scripts/install/common.js';
 import { hasSuite, majorVersion, mirrorOf, parseSources, suiteEntry } from '../scripts/install/debian.js';
 import { KERNEL_JSON } from '../scripts/install/kernel.js';
-import { TORCH_CPU_INDEX, aptPackagesFor, pipPackagesFor, probePython } from '../scripts/install/python.js';
+import { TORCH_CPU_INDEX, aptPackagesFor, pipPackagesFor, probePython, stopMessage } from '../scripts/install/python.js';
 import { RECORD_FILE } from '../scripts/install/record.js';
 import { mesaSuite } from '../scripts/install/vulkan.js';
 import { PYTHON } from './helpers/python.js';
@@ -84,6 +84,24 @@ describe('packages for missing modules', () => {
     expect(aptPackagesFor(['nbconvert'])).toEqual(['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'python3-ipykernel']);
     expect(aptPackagesFor(['skimage', 'torch', 'matplotlib'])).toEqual(['python3-skimage', 'python3-torch', 'python3-matplotlib']);
     expect(TORCH_CPU_INDEX).toBe('https://download.pytorch.org/whl/cpu');
+  });
+
+  it('when nothing can be installed, names the commands to run: apt-get on Debian, pip elsewhere', () => {
+    const deb = stopMessage(['nbclient', 'torch'], ['apt-get cannot be used: not root'], undefined, 'debian').split('\n');
+    expect(deb[0]).toBe('cannot install nbclient, torch (Python modules the project needs):');
+    expect(deb).toContain('  - apt-get cannot be used: not root');
+    expect(deb).toContain(
+      '  sudo apt-get install -y --no-install-recommends python3 python3-venv jupyter-notebook python3-nbconvert python3-nbclient python3-ipykernel python3-torch',
+    );
+    const mac = stopMessage(['numpy', 'notebook', 'torch'], ['pip could not reach its index'], undefined, null).split('\n');
+    expect(mac.slice(3, 6)).toEqual([
+      '  python3 -m venv .venv',
+      "  .venv/bin/python -m pip install numpy 'notebook<7'",
+      `  .venv/bin/python -m pip install --extra-index-url ${TORCH_CPU_INDEX} torch`,
+    ]);
+    const env = stopMessage(['numpy'], ['pip failed'], '/opt/py/bin/python', 'debian').split('\n');
+    expect(env).toContain('  /opt/py/bin/python -m pip install numpy');
+    expect(env.some((l) => l.includes('apt-get'))).toBe(false);
   });
 });
 

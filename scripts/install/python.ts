@@ -47,6 +47,8 @@ const PIP_FOR: Record<string, string[]> = {
   notebook: ['notebook<7'],
   torch: ['torch'],
 };
+/** pip requirements that are test references (the rest is Jupyter). */
+const TEST_PIP = new Set(TEST_MODULES.flatMap((m) => PIP_FOR[m] ?? []));
 /** PyTorch's own index of CPU-only wheels (PyPI's Linux wheels pull in CUDA, gigabytes). */
 export const TORCH_CPU_INDEX = 'https://download.pytorch.org/whl/cpu';
 
@@ -159,10 +161,10 @@ function isVenv(python: string): boolean {
 function pipInstall(python: string, missing: readonly string[]): string | null {
   const base = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--retries', '0', '--timeout', '15'];
   const pkgs = pipPackagesFor(missing);
-  const plain = pkgs.filter((p) => p !== 'torch');
-  const steps: string[][] = [];
-  if (plain.length) steps.push([...base, ...plain]);
-  // the CPU wheel index goes first in the search (its +cpu versions sort above PyPI's)
+  // one pip run per group, so that a failure names its group: Jupyter, the references, the
+  // classic Notebook, and torch from the CPU wheel index (its +cpu versions sort above PyPI's)
+  const groups = [pkgs.filter((p) => !TEST_PIP.has(p)), pkgs.filter((p) => TEST_PIP.has(p) && p !== 'torch' && p !== 'notebook<7'), pkgs.filter((p) => p === 'notebook<7')];
+  const steps = groups.filter((g) => g.length > 0).map((g) => [...base, ...g]);
   if (pkgs.includes('torch')) steps.push([...base, '--extra-index-url', TORCH_CPU_INDEX, 'torch']);
   for (const args of steps) {
     say(`${python} ${args.join(' ')}`);
@@ -176,21 +178,27 @@ function hasVenvModule(python: string): boolean {
   return run(python, ['-c', 'import venv, ensurepip'], { timeoutMs: 60_000 }).status === 0;
 }
 
-function stopMessage(missing: readonly string[], why: string[]): string {
+/**
+ * The one message of a set-up that cannot install: what is missing, why, and the commands to run.
+ * `pipPython`: the interpreter to pip-install into (NSEG_PYTHON); else apt-get on Debian and
+ * Ubuntu, and a new .venv elsewhere.
+ */
+export function stopMessage(missing: readonly string[], why: readonly string[], pipPython?: string, family = debianFamily()): string {
   const pip = pipPackagesFor(missing);
   const plain = pip.filter((p) => p !== 'torch').map((p) => (p.includes('<') ? `'${p}'` : p));
   const lines = [
     `cannot install ${missing.join(', ')} (Python modules the project needs):`,
-    ...why.map((w) => `  - ${w}`),
+    ...why.map((w) => `  - ${w.split('\n').join('\n    ')}`),
     'Run these, then the same command again:',
   ];
-  if (debianFamily()) lines.push(`  ${aptCommand(['python3', 'python3-venv', ...aptPackagesFor(missing)])}`);
+  const py = pipPython ?? '.venv/bin/python';
+  if (family && !pipPython) lines.push(`  ${aptCommand(['python3', 'python3-venv', ...aptPackagesFor(missing)])}`);
   else {
-    lines.push('  python3 -m venv .venv');
-    if (plain.length) lines.push(`  .venv/bin/python -m pip install ${plain.join(' ')}`);
-    if (pip.includes('torch')) lines.push(`  .venv/bin/python -m pip install --extra-index-url ${TORCH_CPU_INDEX} torch`);
+    if (!pipPython) lines.push('  python3 -m venv .venv');
+    if (plain.length) lines.push(`  ${py} -m pip install ${plain.join(' ')}`);
+    if (pip.includes('torch')) lines.push(`  ${py} -m pip install --extra-index-url ${TORCH_CPU_INDEX} torch`);
   }
-  lines.push('  (or point NSEG_PYTHON at a Python that has them)');
+  lines.push(pipPython ? '  (or unset NSEG_PYTHON to let the set-up choose)' : '  (or point NSEG_PYTHON at a Python that has them)');
   return lines.join('\n');
 }
 
@@ -208,10 +216,13 @@ export function setUpPython(modules: readonly string[], dryRun = false): PythonC
       say(`would pip install into NSEG_PYTHON=${env}: ${pipPackagesFor(p.missing).join(' ')}`);
       return { python: env, how: 'pip' };
     }
-    if (!isVenv(env)) throw new SetupStop(stopMessage(p.missing, [`NSEG_PYTHON=${env} lacks them, and it is not a virtual environment the set-up may install into`]));
+    if (!isVenv(env)) throw new SetupStop(stopMessage(p.missing, [`NSEG_PYTHON=${env} lacks them, and it is not a virtual environment the set-up may install into`], env));
     say(`NSEG_PYTHON=${env} lacks ${p.missing.join(', ')}: installing them with pip`);
     const err = pipInstall(env, p.missing);
-    if (err) throw new SetupStop(stopMessage(p.missing, [`pip install into NSEG_PYTHON failed: ${err}`]));
+    if (err) {
+      const left = probePython(env, modules).missing;
+      throw new SetupStop(stopMessage(left, [`pip install into NSEG_PYTHON failed: ${err}`], env));
+    }
     return { python: env, how: 'pip' };
   }
 
@@ -275,10 +286,14 @@ export function setUpPython(modules: readonly string[], dryRun = false): PythonC
     const pkgs = aptPackagesFor(sysMissing);
     if (!existsSync('/usr/bin/python3')) pkgs.unshift('python3');
     say(`installing Debian's packages for ${sysMissing.join(', ')} into /usr/bin/python3`);
-    aptInstall(pkgs);
-    const after = probePython('/usr/bin/python3', modules);
-    if (after.missing.length === 0) return { python: after.executable, how: 'apt' };
-    why.push(`after apt-get install, /usr/bin/python3 still lacks ${after.missing.join(', ')}`);
+    try {
+      aptInstall(pkgs);
+      const after = probePython('/usr/bin/python3', modules);
+      if (after.missing.length === 0) return { python: after.executable, how: 'apt' };
+      why.push(`after apt-get install, /usr/bin/python3 still lacks ${after.missing.join(', ')}`);
+    } catch (e) {
+      why.push((e as Error).message);
+    }
   } else {
     why.push(`apt-get cannot be used: ${aptUnusableWhy()}`);
   }

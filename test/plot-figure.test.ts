@@ -237,10 +237,10 @@ describe('colour maps against matplotlib', () => {
     needs(ctx, 'matplotlib in the reference Python', pythonHas('numpy', 'matplotlib'));
     const ref = pythonJson<Record<string, number[][]>>(
       `import json, numpy as np
-from matplotlib import cm
+import matplotlib
 out = {}
 for n in ['gray', 'hot', 'bone', 'viridis']:
-    out[n] = np.round(cm.get_cmap(n)(np.arange(256))[:, :3] * 255).astype(int).tolist()
+    out[n] = np.round(matplotlib.colormaps[n](np.arange(256))[:, :3] * 255).astype(int).tolist()
 print(json.dumps(out))`,
     );
     for (const name of ['gray', 'hot', 'bone', 'viridis']) {

@@ -254,7 +254,11 @@ export function setUpPython(modules: readonly string[], dryRun = false): PythonC
   if (!existsSync(VENV_PYTHON) && !base && aptUsable()) {
     const have = which('python3') !== null || existsSync('/usr/bin/python3');
     say(`${have ? 'python3 lacks its venv module' : 'there is no python3'}: installing ${have ? 'python3-venv' : 'python3 and python3-venv'} with apt-get`);
-    aptInstall(['python3', 'python3-venv']);
+    try {
+      aptInstall(['python3', 'python3-venv']);
+    } catch (e) {
+      why.push((e as Error).message);
+    }
     base = existsSync('/usr/bin/python3') && hasVenvModule('/usr/bin/python3') ? '/usr/bin/python3' : null;
   }
   if (existsSync(VENV_PYTHON) || base) {

@@ -1,0 +1,117 @@
+/**
+ * The small layer between this project's WGSL kernels and tfjs-backend-webgpu 4.22: a program
+ * description that `WebGPUBackend.runWebGPUProgram` accepts, and helpers to write WGSL that
+ * runs fast on every WebGPU device, including Mesa's software Vulkan driver (lavapipe).
+ *
+ * Why through `runWebGPUProgram` rather than our own pipelines: the backend owns the command
+ * encoder, batches dispatches into few queue submits, keeps buffers alive while queued work
+ * uses them, caches pipelines by `shaderKey`, and times each program under `tf.profile`. A
+ * program here only supplies WGSL for `main()`; the backend prepends the bindings (`result`,
+ * one `array` per input, `uniforms`) and the entry point.
+ *
+ * Rules every kernel here follows, learnt by measuring on lavapipe (bench/UNET-PERF.md):
+ * - A load from a storage buffer costs tens of CPU cycles on lavapipe (bounds check and, when
+ *   the address differs between invocations, a loop over the 8 SIMD lanes), an FMA about two.
+ *   So kernels keep large register tiles and load `vec4`s: many FMAs per load.
+ * - Private arrays indexed by a loop variable become per-lane memory gathers on lavapipe, so
+ *   register tiles are written out as separate variables (`unroll` below) and loops over tile
+ *   entries are unrolled in the generated WGSL.
+ * - Every input binding and the uniform block must be used by the shader: Dawn derives the
+ *   bind group layout from the shader ('auto' layout) and rejects a bind group with entries
+ *   the shader does not use.
+ * - What changes the generated code (channel counts, filter size, strides, tile sizes) is part
+ *   of `shaderKey`; sizes that only change loop bounds or offsets (rows, columns, padding) are
+ *   uniforms, so one pipeline serves every image size.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+
+/** One uniform of a program: its WGSL declaration and its values (1–4 numbers). */
+export interface ProgramUniform {
+  /** WGSL member, e.g. 'pads : vec2<i32>' */
+  decl: string;
+  /** 'int32', 'uint32' or 'float32' */
+  type: 'int32' | 'uint32' | 'float32';
+  /** the values, as many as the WGSL type has components */
+  data: number[];
+}
+
+/** What a kernel supplies to run one WGSL compute program. */
+export interface ProgramSpec {
+  /** Name shown by tf.profile's per-program timings (the constructor name of the program). */
+  name: string;
+  /** Everything that changes the WGSL text, e.g. 'conv2d_fwd_ci24_co24_k3x3_s1_tp4'. */
+  key: string;
+  /** Input binding names (WGSL identifiers) with their vector width (1 = f32, 4 = vec4<f32>). */
+  inputs: readonly { name: string; components: 1 | 4 }[];
+  /** Logical output shape (float32 elements). */
+  outputShape: number[];
+  /** Vector width of `result` (4 needs the output size to be a multiple of 4). */
+  outputComponents: 1 | 4;
+  /** Workgroup size. */
+  workgroup: [number, number, number];
+  /** Number of workgroups in x, y, z (each at most the device's limit, 65535). */
+  dispatch: [number, number, number];
+  /** Program uniforms, in order. */
+  uniforms: readonly ProgramUniform[];
+  /** WGSL source of `fn main()`, plus any helper functions it needs. */
+  main: string;
+}
+
+/** The largest workgroup count per dispatch dimension WebGPU guarantees. */
+export const MAX_WORKGROUPS_PER_DIM = 65535;
+
+/** A WebGPUProgram object that runWebGPUProgram accepts, built from a {@link ProgramSpec}. */
+function toProgram(spec: ProgramSpec): WebGPUProgram {
+  for (const d of spec.dispatch) {
+    if (!Number.isInteger(d) || d < 1 || d > MAX_WORKGROUPS_PER_DIM) {
+      throw new Error(`webgpu kernel ${spec.name}: dispatch ${spec.dispatch.join('×')} is outside 1…${MAX_WORKGROUPS_PER_DIM} per dimension`);
+    }
+  }
+  // The class name is what tf.profile reports per program; give each kernel its own.
+  const Named = { [spec.name]: class {} }[spec.name];
+  const program = Object.assign(new Named(), {
+    variableNames: spec.inputs.map((i) => i.name),
+    variableComponents: spec.inputs.map((i) => i.components),
+    outputComponent: spec.outputComponents,
+    outputShape: spec.outputShape,
+    shaderKey: spec.key,
+    // y and z present: the backend calls main() without a flat index.
+    dispatchLayout: { x: [0], y: [1], z: [2] },
+    workgroupSize: spec.workgroup,
+    dispatch: spec.dispatch,
+    uniforms: spec.uniforms.map((u) => `${u.decl},`).join(' '),
+    size: false,
+    getUserCode: () => spec.main,
+  });
+  return program as unknown as WebGPUProgram;
+}
+
+/**
+ * Runs one program on the webgpu backend and returns its output (a new tensor info owned by
+ * the caller, refCount 1).
+ *
+ * @param backend the active WebGPUBackend
+ * @param spec the program
+ * @param inputs the input tensors, in the order of `spec.inputs`
+ */
+export function runProgram(backend: WebGPUBackend, spec: ProgramSpec, inputs: readonly TensorInfo[]): TensorInfo {
+  if (inputs.length !== spec.inputs.length) throw new Error(`webgpu kernel ${spec.name}: ${inputs.length} inputs for ${spec.inputs.length} bindings`);
+  const uniforms = spec.uniforms.map((u) => ({ type: u.type, data: u.data }));
+  return backend.runWebGPUProgram(toProgram(spec), inputs as TensorInfo[], 'float32', uniforms);
+}
+
+/** `n` copies of `f(i)` joined by `sep`: writes unrolled WGSL. */
+export function unroll(n: number, f: (i: number) => string, sep = '\n'): string {
+  return Array.from({ length: n }, (_, i) => f(i)).join(sep);
+}
+
+/** A WGSL f32 literal. */
+export function f32(v: number): string {
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}
+
+/** Ceiling of a / b for positive integers. */
+export function ceilDiv(a: number, b: number): number {
+  return Math.floor((a + b - 1) / b);
+}

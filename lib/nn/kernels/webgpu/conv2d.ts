@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { directConvProgram, defaultConvTile, largestDivisorAtMost, type ConvGeometry, type ConvTile } from './direct-conv.js';
+import { directConvProgram, defaultConvTile, type ConvGeometry, type ConvTile } from './direct-conv.js';
 import { filterGradPartialProgram, planFilterGrad, sumSlicesProgram, type FilterGradGeometry } from './conv2d-backprop-filter.js';
 import { ceilDiv, runProgram, type ProgramSpec } from './program.js';
 
@@ -59,13 +59,16 @@ type Conv2DAttrs = {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 };
 
-/** The forward tile for this adapter and geometry. */
+/**
+ * The forward tile for this adapter and geometry: 8 columns × 8 channels (vec4 channels) on
+ * every adapter. Larger tiles ran at most 1.2× faster on lavapipe but took 6× longer to compile
+ * (97 s instead of 17 s of CPU for the U-Net's first step with a cold shader cache: LLVM's
+ * register allocation on the unrolled tile), see bench/UNET-PERF.md. A software adapter runs
+ * each workgroup on one CPU thread, so it gets small workgroups (more of them to share out); a
+ * GPU gets 32 invocations per workgroup.
+ */
 function forwardTile(backend: WebGPUBackend, g: ConvGeometry): ConvTile {
-  if (!isSoftwareAdapter(backend)) return defaultConvTile(g);
-  if (g.outC % 4 !== 0) return { tp: Math.min(32, g.outW), tc: 1, wg: 8 };
-  const tc = 4 * largestDivisorAtMost(g.outC / 4, 3);
-  const tp = g.outW >= 32 ? 32 : g.outW >= 16 ? 16 : Math.max(1, g.outW);
-  return { tp, tc, wg: Math.max(1, Math.min(8, ceilDiv(g.outW, tp))) };
+  return defaultConvTile(g, isSoftwareAdapter(backend) ? 8 : 32);
 }
 
 function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
@@ -190,8 +193,8 @@ export function conv2dBackpropFilterProject(args: WebGpuKernelArgs): KernelResul
     padTop: info.padInfo.top, padLeft: info.padInfo.left,
   };
   if (g.batch * g.outH * g.outW === 0) return { refused: 'empty dy' };
-  const soft = isSoftwareAdapter(backend);
-  const plan = planFilterGrad(g, soft ? 256 : 8192, soft ? 8 : 8);
+  // A software adapter needs a few hundred invocations to keep its threads busy, a GPU thousands.
+  const plan = planFilterGrad(g, isSoftwareAdapter(backend) ? 256 : 8192);
   const part = runProgram(backend, filterGradPartialProgram(g, plan), [x, dy]);
   try {
     return runProgram(backend, sumSlicesProgram(plan.slices, info.filterShape), [part]);

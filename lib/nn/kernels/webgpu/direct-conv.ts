@@ -66,14 +66,14 @@ export function largestDivisorAtMost(n: number, max: number): number {
 }
 
 /**
- * The tile used for a geometry: 8 columns × 8 channels when the channels come in quads,
- * fewer where the image or the channel count is small.
+ * The tile used for a geometry: 8 columns × 8 channels when the output channels come in quads
+ * (4 when their number of quads is odd), 16 columns × 1 channel otherwise, and `wg`
+ * invocations per workgroup. It depends on the channel count only through its divisibility,
+ * not on the image size, so few pipelines serve many shapes.
  */
-export function defaultConvTile(g: ConvGeometry): ConvTile {
-  const vco = g.outC % 4 === 0 ? 4 : 1;
-  const tc = vco === 4 ? 4 * largestDivisorAtMost(g.outC / 4, 2) : 1;
-  const tp = vco === 4 ? (g.outW >= 8 ? 8 : g.outW >= 4 ? 4 : g.outW) : Math.min(16, g.outW);
-  return { tp, tc, wg: Math.max(1, Math.min(64, ceilDiv(g.outW, tp))) };
+export function defaultConvTile(g: ConvGeometry, wg = 32): ConvTile {
+  if (g.outC % 4 !== 0) return { tp: 16, tc: 1, wg };
+  return { tp: 8, tc: 4 * largestDivisorAtMost(g.outC / 4, 2), wg };
 }
 
 /**

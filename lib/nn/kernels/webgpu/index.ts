@@ -73,7 +73,7 @@ export function parseWebGpuKernelMode(value: string | undefined, source: string)
   if (value === undefined || value.trim() === '') return 'project';
   const v = value.trim().toLowerCase();
   if (v === 'project' || v === 'stock') return v;
-  throw new Error(`selectBackend: ${source} must be 'project' or 'stock', got '${value}'`);
+  throw new Error(`${source} must be 'project' or 'stock', got '${value}'`);
 }
 
 /**

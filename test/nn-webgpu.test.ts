@@ -231,10 +231,13 @@ describe('webgpu project kernels equal the cpu backend (1e-4 relative)', () => {
 });
 
 describe('webgpu training on lavapipe', () => {
+  /** The spot U-Net's layout with 4 base filters and a sigmoid output (a ReLU output can die under plain SGD). */
+  const smallUNet = () => buildUNet({ depth: 2, baseFilters: 4, outputActivation: 'sigmoid' });
+
   /** Trains a small spot U-Net on the current backend from fixed weights; returns the history and per-epoch counts. */
   async function train(backend: string, weights: tf.Tensor[], epochs: number) {
     await tf.setBackend(backend);
-    const model = buildSpotUNet(4);
+    const model = smallUNet();
     model.setWeights(weights);
     const xs = rand([3, 16, 24, 1], 31);
     const ys = rand([3, 16, 24, 1], 32);
@@ -246,9 +249,12 @@ describe('webgpu training on lavapipe', () => {
     const buffers: number[] = [];
     const readbacks: number[] = [];
     const counter = backend === 'webgpu' ? countWebGpuWork(tf.backend() as unknown as WebGPUBackend) : null;
+    // Plain SGD: its steps are proportional to the gradients (Adam's first steps are nearly
+    // their signs), so a wrong gradient magnitude shows in the loss curve.
+    const optimizer = tf.train.sgd(0.2);
     try {
       const { history } = await trainModel(model, x, y, {
-        epochs, batchSize: 2, learningRate: 1e-2, shuffle: false, verbose: false, validationData: [xv, yv],
+        epochs, batchSize: 2, optimizer, shuffle: false, verbose: false, validationData: [xv, yv],
         onEpoch: () => {
           tensors.push(tf.memory().numTensors);
           if (counter) {
@@ -261,6 +267,7 @@ describe('webgpu training on lavapipe', () => {
       return { history, tensors, buffers, readbacks };
     } finally {
       counter?.stop();
+      optimizer.dispose();
       tf.dispose([x, y, xv, yv]);
       model.dispose();
     }
@@ -269,7 +276,7 @@ describe('webgpu training on lavapipe', () => {
   it("a small U-Net follows the cpu backend's loss curve; tensors and GPU buffers stay constant per epoch", async (ctx) => {
     need(ctx);
     await tf.setBackend('cpu');
-    const init = buildSpotUNet(4);
+    const init = smallUNet();
     const weights = init.getWeights().map((w) => w.clone());
     init.dispose();
     const epochs = 5;
@@ -280,11 +287,12 @@ describe('webgpu training on lavapipe', () => {
     // the project kernels did the convolutions
     expect(webgpuKernelStats().Conv2DBackpropFilter.project).toBeGreaterThan(0);
     expect(webgpuKernelStats().Conv2DBackpropFilter.stock).toBe(0);
-    // the loss goes down and follows the cpu curve
+    // the loss goes down and follows the cpu curve: float32 rounding differs by ~1e-7 relative;
+    // a filter gradient that missed a quarter of one tap changed the loss by 3e-4 after 5 steps
     expect(gpu.history.loss.at(-1)!).toBeLessThan(gpu.history.loss[0]);
     for (let e = 0; e < epochs; e++) {
-      expect(Math.abs(gpu.history.loss[e] - cpu.history.loss[e]) / cpu.history.loss[e], `epoch ${e}`).toBeLessThan(1e-3);
-      expect(Math.abs(gpu.history.val_loss[e] - cpu.history.val_loss[e]) / cpu.history.val_loss[e], `epoch ${e}`).toBeLessThan(1e-3);
+      expect(Math.abs(gpu.history.loss[e] - cpu.history.loss[e]) / cpu.history.loss[e], `epoch ${e}`).toBeLessThan(2e-5);
+      expect(Math.abs(gpu.history.val_loss[e] - cpu.history.val_loss[e]) / cpu.history.val_loss[e], `epoch ${e}`).toBeLessThan(2e-5);
     }
     // no leak: the same number of live tensors and GPU buffers in use after every epoch
     expect(new Set(gpu.tensors.slice(1)).size, `tensors per epoch ${gpu.tensors}`).toBe(1);

@@ -22,7 +22,10 @@
  * because `fit` averages metric values over batches (wrong for precision, recall and AUC when
  * an epoch has several batches), has no AUC, and cannot give the training metrics of the
  * step's own forward pass. Metrics are computed on the host from the downloaded predictions
- * (`keras-metrics.ts`); labels are downloaded once. Every tensor made during an epoch is
+ * (`keras-metrics.ts`); labels are downloaded once. On the webgpu backend the
+ * metric sums are accumulated on the device instead and read back once per epoch and data set
+ * (`KerasMetricsDeviceAccumulator`): nothing else is read back inside an epoch, so the GPU never
+ * waits for the host between batches. Every tensor made during an epoch is
  * disposed (the count of live tensors is the same after every epoch — tested); an optimizer
  * made here is disposed at the end.
  *
@@ -40,7 +43,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ArrayLike2D } from '../core/types.js';
 import { mulberry32 } from '../core/random.js';
-import { KERAS_METRIC_NAMES, KerasMetricsAccumulator } from './keras-metrics.js';
+import { KERAS_METRIC_NAMES, KerasMetricsAccumulator, KerasMetricsDeviceAccumulator } from './keras-metrics.js';
 import { unetMultiple } from './unet.js';
 
 /** A loss: truth and prediction in, a scalar out (as `model.compile({ loss })` accepts). */
@@ -189,6 +192,14 @@ function formatLogs(logs: Record<string, number>): string {
     .join(' – ');
 }
 
+/**
+ * True when tensors live on a GPU (the webgpu backend), where every read-back is a sync point:
+ * metrics are then summed on the device and read once per epoch (see the module header).
+ */
+function metricsOnDevice(): boolean {
+  return tf.getBackend() === 'webgpu';
+}
+
 /** Runs the model over `x` in batches (inference mode); accumulates loss and metrics. */
 async function evaluate(
   model: tf.LayersModel,
@@ -201,6 +212,7 @@ async function evaluate(
   const n = x.shape[0];
   const per = y.size / n;
   const acc = new KerasMetricsAccumulator();
+  const dev = metricsOnDevice() ? new KerasMetricsDeviceAccumulator() : null;
   let lossSum = 0;
   for (let s = 0; s < n; s += batchSize) {
     const len = Math.min(batchSize, n - s);
@@ -208,15 +220,27 @@ async function evaluate(
       const xb = n === len ? x : tf.slice(x, [s, 0, 0, 0], [len, -1, -1, -1]);
       const yb = n === len ? y : tf.slice(y, [s, 0, 0, 0], [len, -1, -1, -1]);
       const p = model.apply(xb, { training: false }) as tf.Tensor;
-      return [p, lossFn(yb, p)];
+      const l = lossFn(yb, p);
+      dev?.update(yb, p, l, len);
+      return [p, l];
     });
     try {
+      if (dev) continue;
       const [pv, lv] = await Promise.all([pred.data(), loss.data()]);
       lossSum += lv[0] * len;
       acc.update(yHost.subarray(s * per, (s + len) * per), pv as Float32Array);
     } finally {
       pred.dispose();
       loss.dispose();
+    }
+  }
+  if (dev) {
+    try {
+      const r = await dev.read();
+      acc.addSums(r.sums);
+      lossSum = r.lossSum;
+    } finally {
+      dev.dispose();
     }
   }
   return { loss: lossSum / n, ...acc.result() };
@@ -284,6 +308,7 @@ export async function trainModel(
   };
 
   const optimizer = options.optimizer ?? tf.train.adam(lr, 0.9, 0.999, EPS);
+  let dev: KerasMetricsDeviceAccumulator | null = null; // this epoch's metric sums on a GPU
   try {
     const xt = take('x', x);
     const yt = take('y', y);
@@ -318,6 +343,8 @@ export async function trainModel(
       }
       const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
       const acc = new KerasMetricsAccumulator();
+      dev?.dispose();
+      dev = metricsOnDevice() ? new KerasMetricsDeviceAccumulator() : null;
       let lossSum = 0;
       for (let s = 0; s < n; s += batchSize) {
         const idx = order.slice(s, s + batchSize);
@@ -343,6 +370,10 @@ export async function trainModel(
             vars,
           );
           if (!lossT || pred === null) throw new Error(`${fn}: the optimizer returned no loss`);
+          if (dev) {
+            dev.update(yb, pred, lossT, idx.length);
+            continue;
+          }
           const [lv, pv] = await Promise.all([lossT.data(), (pred as tf.Tensor).data()]);
           lossSum += lv[0] * idx.length;
           let yBatch: Float32Array;
@@ -360,6 +391,11 @@ export async function trainModel(
             yb.dispose();
           }
         }
+      }
+      if (dev) {
+        const r = await dev.read();
+        acc.addSums(r.sums);
+        lossSum = r.lossSum;
       }
       const logs: Record<string, number> = { loss: lossSum / n, ...acc.result() };
       if (xv && yv && yvHost) {
@@ -379,6 +415,7 @@ export async function trainModel(
     const secondsPerEpoch = epochSeconds.length ? epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length : 0;
     return { history, epochs: run, epochSeconds, secondsPerEpoch };
   } finally {
+    dev?.dispose();
     for (const t of owned) t.dispose();
     if (!options.optimizer) optimizer.dispose();
   }

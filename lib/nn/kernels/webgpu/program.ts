@@ -48,6 +48,8 @@ export interface ProgramSpec {
   outputShape: number[];
   /** Vector width of `result` (4 needs the output size to be a multiple of 4). */
   outputComponents: 1 | 4;
+  /** dtype of the output (default 'float32'; 'int32' makes `result` an `array<i32>`) */
+  outputDtype?: 'float32' | 'int32';
   /** Workgroup size. */
   workgroup: [number, number, number];
   /** Number of workgroups in x, y, z (each at most the device's limit, 65535). */
@@ -98,7 +100,7 @@ function toProgram(spec: ProgramSpec): WebGPUProgram {
 export function runProgram(backend: WebGPUBackend, spec: ProgramSpec, inputs: readonly TensorInfo[]): TensorInfo {
   if (inputs.length !== spec.inputs.length) throw new Error(`webgpu kernel ${spec.name}: ${inputs.length} inputs for ${spec.inputs.length} bindings`);
   const uniforms = spec.uniforms.map((u) => ({ type: u.type, data: u.data }));
-  return backend.runWebGPUProgram(toProgram(spec), inputs as TensorInfo[], 'float32', uniforms);
+  return backend.runWebGPUProgram(toProgram(spec), inputs as TensorInfo[], spec.outputDtype ?? 'float32', uniforms);
 }
 
 /** `n` copies of `f(i)` joined by `sep`: writes unrolled WGSL. */

@@ -17,7 +17,7 @@
  * it is missing or Dawn cannot start on it, the tests fail under CI and are skipped elsewhere
  * (test/helpers/needs.ts).
  */
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type TestContext } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -26,6 +26,7 @@ import { selectBackend, backendInfo, resetWebGpuKernelStats, webgpuKernelStats, 
 import { buildSpotUNet, buildUNet } from '../lib/nn/unet.js';
 import { trainModel } from '../lib/nn/train.js';
 import { countWebGpuWork } from '../lib/nn/kernels/webgpu/counters.js';
+import { BrokenProgramError, runProgram, type ProgramSpec } from '../lib/nn/kernels/webgpu/program.js';
 import { KerasMetricsAccumulator, KerasMetricsDeviceAccumulator } from '../lib/nn/keras-metrics.js';
 
 const ICD = process.env.NSEG_LAVAPIPE_ICD ?? '/usr/share/vulkan/icd.d/lvp_icd.json';
@@ -231,6 +232,30 @@ describe('webgpu project kernels equal the cpu backend (1e-4 relative)', () => {
   });
 });
 
+describe('a WGSL program the device rejects', () => {
+  it('is reported loudly once, then refused (so its kernel falls back)', async (ctx) => {
+    need(ctx);
+    await tf.setBackend('webgpu');
+    const spec: ProgramSpec = {
+      name: 'DeliberatelyInvalid', key: 'test_deliberately_invalid', inputs: [{ name: 'x', components: 1 }],
+      outputShape: [4], outputComponents: 1, workgroup: [4, 1, 1], dispatch: [1, 1, 1],
+      uniforms: [{ decl: 'k : i32', type: 'int32', data: [1] }],
+      main: 'fn main() { let bad : i32 = 1.5; result[0] = x[0] + f32(uniforms.k + bad); }',
+    };
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const x = tf.ones([4]);
+    try {
+      tf.engine().makeTensorFromTensorInfo(runProgram(tf.backend() as unknown as WebGPUBackend, spec, [x])).dispose();
+      for (let i = 0; i < 50 && errors.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/DeliberatelyInvalid .* was rejected by this device/);
+      expect(() => runProgram(tf.backend() as unknown as WebGPUBackend, spec, [x])).toThrow(BrokenProgramError);
+    } finally {
+      errors.mockRestore();
+      x.dispose();
+    }
+  });
+});
+
 describe('webgpu training on lavapipe', () => {
   /** The spot U-Net's layout with 4 base filters and a sigmoid output (a ReLU output can die under plain SGD). */
   const smallUNet = () => buildUNet({ depth: 2, baseFilters: 4, outputActivation: 'sigmoid' });
@@ -320,7 +345,8 @@ describe('Keras metrics summed on the device (what trainModel uses on a GPU)', (
       host.update(y, p);
       const loss = tf.scalar(0.25 * (b + 1));
       lossSum += 0.25 * (b + 1) * size;
-      const [yt, pt] = [tf.tensor1d(y), tf.tensor1d(p)];
+      // on webgpu a float32 tensor cast from bool lives in an int32 buffer: cover that too
+      const [yt, pt] = [b === 1 ? tf.tidy(() => tf.cast(tf.greater(tf.tensor1d(y), 0.5), 'float32')) : tf.tensor1d(y), tf.tensor1d(p)];
       dev.update(yt, pt, loss, size);
       tf.dispose([yt, pt, loss]);
     }

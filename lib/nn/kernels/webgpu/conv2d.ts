@@ -41,11 +41,14 @@ export function isSoftwareAdapter(backend: WebGPUBackend): boolean {
 
 /** Why the tensors cannot go to a project kernel, or null when they can. */
 function unsupported(backend: WebGPUBackend, tensors: (TensorInfo | undefined)[]): string | null {
-  const map = (backend as unknown as { tensorMap: { get(id: object): { resource?: unknown } | undefined } }).tensorMap;
+  const map = (backend as unknown as { tensorMap: { get(id: object): { resource?: unknown; dtype?: string } | undefined } }).tensorMap;
   for (const t of tensors) {
     if (!t) continue;
     if (t.dtype !== 'float32') return `${t.dtype} input`;
-    const r = map.get(t.dataId as object)?.resource;
+    const data = map.get(t.dataId as object);
+    // a float32 tensor cast from bool or int32 can share an int32 buffer: the WGSL reads f32
+    if (data?.dtype !== undefined && data.dtype !== 'float32') return `float32 input stored as ${data.dtype}`;
+    const r = data?.resource;
     if (r != null && typeof GPUBuffer !== 'undefined' && !(r instanceof GPUBuffer)) return 'input stored in a texture';
   }
   return null;

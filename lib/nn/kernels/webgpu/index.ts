@@ -20,6 +20,7 @@
  *   module has no side effect on machines without WebGPU.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BrokenProgramError } from './program.js';
 import {
   conv2dBackpropFilterProject,
   conv2dBackpropInputProject,
@@ -133,7 +134,13 @@ export function registerWebGpuKernels(): string[] {
         kernelFunc: ((args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
           const c = count(name);
           if (mode === 'project') {
-            const r = project(args as WebGpuKernelArgs);
+            let r: KernelResult;
+            try {
+              r = project(args as WebGpuKernelArgs);
+            } catch (e) {
+              if (!(e instanceof BrokenProgramError)) throw e;
+              r = { refused: 'program rejected by the device' };
+            }
             if (!('refused' in r)) {
               c.project++;
               return r;

@@ -47,11 +47,12 @@ fn main() {
   let start = g * uniforms.hn.y;
   let end = min(uniforms.hn.x, start + uniforms.hn.y);
   for (var i = start + lid; i < end; i += ${WG}) {
-    let pv = p[i];
+    // f32(): tfjs may store a float32 tensor made by casting a bool one in an i32 buffer.
+    let pv = f32(p[i]);
     if (isnan(pv)) {
       atomicAdd(&hist[${2 * T + 4}], 1u);
     } else {
-      let pos = y[i] != 0.0;
+      let pos = f32(y[i]) != 0.0;
       let b = clamp(i32(ceil(pv * ${T - 1}.0)) - 1, 0, ${T - 1});
       atomicAdd(&hist[b + select(0, ${T}, pos)], 1u);
       atomicAdd(&hist[${2 * T} + select(0, 2, pos) + select(0, 1, pv > 0.5)], 1u);
@@ -74,7 +75,7 @@ fn main() {
  */
 export function metricHistogramWebGpu(p: tf.Tensor, y: tf.Tensor, T: number): tf.Tensor {
   if (tf.getBackend() !== 'webgpu') throw new Error(`metricHistogramWebGpu: the active backend is ${tf.getBackend()}, not webgpu`);
-  if (p.dtype !== 'float32' || y.dtype !== 'float32') throw new Error('metricHistogramWebGpu: p and y must be float32');
+  if (p.dtype !== 'float32' || y.dtype !== 'float32') throw new Error('metricHistogramWebGpu: p and y must be float32 tensors');
   if (p.size !== y.size) throw new Error(`metricHistogramWebGpu: p has ${p.size} values but y has ${y.size}`);
   const backend = tf.backend() as unknown as WebGPUBackend;
   return tf.tidy(() => {

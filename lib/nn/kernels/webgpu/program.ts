@@ -19,9 +19,19 @@
  * - Every input binding and the uniform block must be used by the shader: Dawn derives the
  *   bind group layout from the shader ('auto' layout) and rejects a bind group with entries
  *   the shader does not use.
- * - What changes the generated code (channel counts, filter size, strides, tile sizes) is part
- *   of `shaderKey`; sizes that only change loop bounds or offsets (rows, columns, padding) are
- *   uniforms, so one pipeline serves every image size.
+ * - What changes the generated code (vector widths, filter size, strides, tile sizes) is part
+ *   of `shaderKey`; sizes that only change loop bounds or offsets (channels, rows, columns,
+ *   padding) are uniforms, so one pipeline serves many shapes.
+ *
+ * A WebGPU program that fails to compile or bind is not an exception: Dawn reports it
+ * asynchronously, and the whole command buffer that holds the dispatch is dropped — with every
+ * other queued program and upload in it. So the first run of each program gets a command
+ * buffer of its own (its inputs uploaded and the queue flushed before it, the queue flushed
+ * after it) inside a validation error scope; if the device rejects it, only its own output is
+ * lost, the program is marked broken with a loud console error, and from then on `runProgram`
+ * throws {@link BrokenProgramError}, which makes the kernel wrapper (`./index.ts`) fall back to
+ * tfjs's stock kernel. (The tests compile every program variant the kernels generate on
+ * lavapipe.)
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
@@ -63,6 +73,17 @@ export interface ProgramSpec {
 /** The largest workgroup count per dispatch dimension WebGPU guarantees. */
 export const MAX_WORKGROUPS_PER_DIM = 65535;
 
+/** Thrown by {@link runProgram} for a program the device rejected before. */
+export class BrokenProgramError extends Error {
+  constructor(readonly key: string, readonly reason: string) {
+    super(`the WebGPU program ${key} was rejected by the device: ${reason}`);
+    this.name = 'BrokenProgramError';
+  }
+}
+
+const validated = new Set<string>();
+const broken = new Map<string, string>();
+
 /** A WebGPUProgram object that runWebGPUProgram accepts, built from a {@link ProgramSpec}. */
 function toProgram(spec: ProgramSpec): WebGPUProgram {
   for (const d of spec.dispatch) {
@@ -99,8 +120,34 @@ function toProgram(spec: ProgramSpec): WebGPUProgram {
  */
 export function runProgram(backend: WebGPUBackend, spec: ProgramSpec, inputs: readonly TensorInfo[]): TensorInfo {
   if (inputs.length !== spec.inputs.length) throw new Error(`webgpu kernel ${spec.name}: ${inputs.length} inputs for ${spec.inputs.length} bindings`);
+  const why = broken.get(spec.key);
+  if (why !== undefined) throw new BrokenProgramError(spec.key, why);
   const uniforms = spec.uniforms.map((u) => ({ type: u.type, data: u.data }));
-  return backend.runWebGPUProgram(toProgram(spec), inputs as TensorInfo[], spec.outputDtype ?? 'float32', uniforms);
+  const first = !validated.has(spec.key);
+  if (!first) return backend.runWebGPUProgram(toProgram(spec), inputs as TensorInfo[], spec.outputDtype ?? 'float32', uniforms);
+  validated.add(spec.key);
+  const device = backend.device;
+  for (const t of inputs) backend.uploadToGPU(t.dataId);
+  flush(backend);
+  device.pushErrorScope('validation');
+  try {
+    return backend.runWebGPUProgram(toProgram(spec), inputs as TensorInfo[], spec.outputDtype ?? 'float32', uniforms);
+  } finally {
+    flush(backend);
+    void device.popErrorScope().then((e) => {
+      if (!e) return;
+      broken.set(spec.key, e.message.split('\n')[0]);
+      console.error(`neutron-seg: the WebGPU program ${spec.name} (${spec.key}) was rejected by this device: ${e.message.split('\n')[0]}. ` +
+        "Its kernel falls back to tfjs's stock kernel from now on; results it computed before are invalid. Please report this.");
+    });
+  }
+}
+
+/** Submits everything the backend has recorded so far as one command buffer. */
+function flush(backend: WebGPUBackend): void {
+  backend.ensureCommandEncoderReady();
+  backend.endComputePassEncoder();
+  backend.submitQueue();
 }
 
 /** `n` copies of `f(i)` joined by `sep`: writes unrolled WGSL. */

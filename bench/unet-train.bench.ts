@@ -225,11 +225,11 @@ async function webgpuReport(): Promise<void> {
   console.log('');
   printTable(['kernels', 's/step', 'vs stock', 'programs/step', 'submits/step', 'readbacks/epoch', 'kernel ms/step (profiled)', 'refusals'],
     runs.map((r) => [r.mode === 'project' ? "project's WGSL kernels" : "tfjs-backend-webgpu's stock kernels", r.step, stock ? `${(r.step / stock.step).toFixed(2)}×` : '—',
-      r.programs, r.submits, r.readbacks, Math.round(r.kernelMs), r.refused || 'none']));
+      String(r.programs), String(r.submits), String(r.readbacks), String(Math.round(r.kernelMs)), r.refused || 'none']));
   for (const r of runs) {
     console.log(`
 kernel-time shares, ${r.mode} kernels (one profiled step, ${Math.round(r.kernelMs)} ms of kernel time):`);
-    printTable(['kernel', 'calls', 'ms', 'share'], r.shares.slice(0, 10).map(([k, e]) => [k, e.calls, e.ms, `${((100 * e.ms) / r.kernelMs).toFixed(1)} %`]));
+    printTable(['kernel', 'calls', 'ms', 'share'], r.shares.slice(0, 10).map(([k, e]) => [k, String(e.calls), String(Math.round(e.ms)), `${((100 * e.ms) / r.kernelMs).toFixed(1)} %`]));
   }
   const project = runs[0];
   const bpf = project.shares.find(([k]) => k === 'Conv2DBackpropFilter')?.[1].ms ?? 0;

@@ -134,7 +134,9 @@ describe('webgpu on lavapipe: backend selection', () => {
   });
 });
 
-describe('webgpu project kernels equal the cpu backend (1e-4 relative)', () => {
+// lavapipe compiles each new WGSL pipeline in seconds (LLVM); a cold shader cache on a busy
+// 2-core machine needs more than the default 2 minutes for these
+describe('webgpu project kernels equal the cpu backend (1e-4 relative)', { timeout: 600_000 }, () => {
   // The U-Nets' convolutions, on small odd images: 7 × 13 (not a multiple of the 8-column
   // tile), batch 1 and 3 alternating.
   const unets: [string, () => tf.LayersModel][] = [
@@ -256,7 +258,9 @@ describe('a WGSL program the device rejects', () => {
   });
 });
 
-describe('webgpu training on lavapipe', () => {
+// lavapipe compiles each new WGSL pipeline in seconds (LLVM); a cold shader cache on a busy
+// 2-core machine needs more than the default 2 minutes for these
+describe('webgpu training on lavapipe', { timeout: 600_000 }, () => {
   /** The spot U-Net's layout with 4 base filters and a sigmoid output (a ReLU output can die under plain SGD). */
   const smallUNet = () => buildUNet({ depth: 2, baseFilters: 4, outputActivation: 'sigmoid' });
 

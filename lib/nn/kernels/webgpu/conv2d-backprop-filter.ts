@@ -21,25 +21,11 @@
  * Any stride and padding ('same', 'valid', explicit, dimRoundingMode) works; NCHW is refused
  * (the caller falls back to the stock kernel).
  */
-import { ceilDiv, unroll, type ProgramSpec } from './program.js';
-import { largestDivisorAtMost } from './direct-conv.js';
+import { ceilDiv, flatDispatch, unroll, type ProgramSpec } from './program.js';
+import { IMAGE_DIMS, largestDivisorAtMost, type ConvGeometry } from './direct-conv.js';
 
-/** Geometry of a filter gradient. */
-export interface FilterGradGeometry {
-  batch: number;
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  padTop: number;
-  padLeft: number;
-}
+/** Geometry of a filter gradient: the convolution's, without dilation (tfjs has none here). */
+export type FilterGradGeometry = Omit<ConvGeometry, 'dh' | 'dw'>;
 
 /** How the work is cut: output channels per invocation, rows per slice, invocations per workgroup. */
 export interface FilterGradPlan {
@@ -107,10 +93,7 @@ export function filterGradPartialProgram(g: FilterGradGeometry, plan: FilterGrad
 
   const main = `
 fn main() {
-  let inH = uniforms.dims.x;
-  let inW = uniforms.dims.y;
-  let outH = uniforms.dims.z;
-  let outW = uniforms.dims.w;
+  ${IMAGE_DIMS}
   let pt = uniforms.geo.x;
   let pl = uniforms.geo.y;
   let rows = uniforms.geo.z;
@@ -146,9 +129,6 @@ fn main() {
     `result[(((slice * khs + kh) * ${g.kw} + ${k}) * inC + c * ${vci} + ${q}) * co4 + cb + ${t}] = ${acc(k, q, t)};`), '\n  '), '\n  ')}
 }
 `;
-  const total = tiles * plan.slices;
-  const groups = ceilDiv(total, plan.wg);
-  const gx = Math.min(groups, 65535);
   return {
     name: 'ConvBackpropFilterPartial',
     // Channel counts, filter height and slices are uniforms: one pipeline per vector widths,
@@ -158,7 +138,7 @@ fn main() {
     outputShape: [plan.slices, g.kh, g.kw, g.inC, g.outC],
     outputComponents: vco as 1 | 4,
     workgroup: [plan.wg, 1, 1],
-    dispatch: [gx, ceilDiv(groups, gx), 1],
+    dispatch: flatDispatch(ceilDiv(tiles * plan.slices, plan.wg)),
     uniforms: [
       { decl: 'dims : vec4<i32>', type: 'int32', data: [g.inH, g.inW, g.outH, g.outW] },
       { decl: 'geo : vec4<i32>', type: 'int32', data: [g.padTop, g.padLeft, g.batch * g.outH, plan.rowsPerSlice] },
@@ -176,8 +156,6 @@ export function sumSlicesProgram(slices: number, filterShape: [number, number, n
   const n = size / v;
   const wg = 64;
   const zero = v === 4 ? 'vec4<f32>(0.0)' : '0.0';
-  const groups = ceilDiv(n, wg);
-  const gx = Math.min(groups, 65535);
   return {
     name: 'ConvBackpropFilterReduce',
     key: `convbpf_reduce_v${v}`,
@@ -185,7 +163,7 @@ export function sumSlicesProgram(slices: number, filterShape: [number, number, n
     outputShape: [...filterShape],
     outputComponents: v as 1 | 4,
     workgroup: [wg, 1, 1],
-    dispatch: [gx, ceilDiv(groups, gx), 1],
+    dispatch: flatDispatch(ceilDiv(n, wg)),
     uniforms: [{ decl: 'red : vec2<i32>', type: 'int32', data: [n, slices] }],
     main: `
 fn main() {

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { directConvProgram, defaultConvTile, type ConvGeometry, type ConvTile } from './direct-conv.js';
 import { filterGradPartialProgram, planFilterGrad, sumSlicesProgram, type FilterGradGeometry } from './conv2d-backprop-filter.js';
-import { ceilDiv, runProgram, type ProgramSpec } from './program.js';
+import { ceilDiv, flatDispatch, runProgram, type ProgramSpec } from './program.js';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -119,8 +119,6 @@ function flipTransposeProgram(shape: number[]): ProgramSpec {
   const [kh, kw, ci, co] = shape;
   const size = kh * kw * ci * co;
   const wg = 64;
-  const groups = ceilDiv(size, wg);
-  const gx = Math.min(groups, 65535);
   return {
     name: 'FlipTransposeFilter',
     key: 'flip_transpose_filter',
@@ -128,7 +126,7 @@ function flipTransposeProgram(shape: number[]): ProgramSpec {
     outputShape: [kh, kw, co, ci],
     outputComponents: 1,
     workgroup: [wg, 1, 1],
-    dispatch: [gx, ceilDiv(groups, gx), 1],
+    dispatch: flatDispatch(ceilDiv(size, wg)),
     uniforms: [{ decl: 'fs : vec4<i32>', type: 'int32', data: [kh, kw, ci, co] }],
     main: `
 fn main() {

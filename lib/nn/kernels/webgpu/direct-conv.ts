@@ -22,7 +22,13 @@
  * - Out-of-image columns read a clamped, valid address and are replaced by 0 with `select`, so
  *   there is no divergent branch per load and a NaN or Inf at the image edge never leaks in.
  */
-import { ceilDiv, unroll, type ProgramSpec } from './program.js';
+import { ceilDiv, MAX_WORKGROUPS_PER_DIM, unroll, type ProgramSpec } from './program.js';
+
+/**
+ * WGSL that unpacks the `dims` uniform (input rows, input columns, output rows, output
+ * columns) that both convolution generators pass.
+ */
+export const IMAGE_DIMS = 'let inH = uniforms.dims.x; let inW = uniforms.dims.y; let outH = uniforms.dims.z; let outW = uniforms.dims.w;';
 
 /** Geometry of one convolution (sizes in elements; pads may be negative). */
 export interface ConvGeometry {
@@ -126,10 +132,7 @@ export function directConvProgram(name: string, g: ConvGeometry, tile: ConvTile,
 
   const main = `
 fn main() {
-  let inH = uniforms.dims.x;
-  let inW = uniforms.dims.y;
-  let outH = uniforms.dims.z;
-  let outW = uniforms.dims.w;
+  ${IMAGE_DIMS}
   let pt = uniforms.pads.x;
   let pl = uniforms.pads.y;
   let rows = uniforms.pads.z;
@@ -165,7 +168,7 @@ fn main() {
     outputShape: [g.batch, g.outH, g.outW, g.outC],
     outputComponents: vco as 1 | 4,
     workgroup: [wg, 1, 1],
-    dispatch: [ceilDiv(g.outW, tp * wg), Math.min(rowsTotal, 65535), co4 / tcv],
+    dispatch: [ceilDiv(g.outW, tp * wg), Math.min(rowsTotal, MAX_WORKGROUPS_PER_DIM), co4 / tcv],
     uniforms: [
       { decl: 'dims : vec4<i32>', type: 'int32', data: [g.inH, g.inW, g.outH, g.outW] },
       { decl: 'pads : vec4<i32>', type: 'int32', data: [g.padTop, g.padLeft, rowsTotal, 0] },

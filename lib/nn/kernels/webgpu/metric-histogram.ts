@@ -18,24 +18,23 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { ceilDiv, runProgram, type ProgramSpec } from './program.js';
+import { ceilDiv, flatDispatch, runProgram, type ProgramSpec } from './program.js';
 
 const WG = 256;
 const PER_GROUP = 8192;
 
 function histogramProgram(n: number, T: number): ProgramSpec {
   const bins = 2 * T + 5;
-  const groups = Math.max(1, ceilDiv(n, PER_GROUP));
-  const gx = Math.min(groups, 65535);
+  const dispatch = flatDispatch(Math.max(1, ceilDiv(n, PER_GROUP)));
   return {
     name: 'MetricHistogram',
     key: `metric_histogram_t${T}`,
     inputs: [{ name: 'p', components: 1 }, { name: 'y', components: 1 }],
-    outputShape: [gx * ceilDiv(groups, gx), bins],
+    outputShape: [dispatch[0] * dispatch[1], bins],
     outputComponents: 1,
     outputDtype: 'int32',
     workgroup: [WG, 1, 1],
-    dispatch: [gx, ceilDiv(groups, gx), 1],
+    dispatch,
     uniforms: [{ decl: 'hn : vec2<i32>', type: 'int32', data: [n, PER_GROUP] }],
     main: `
 var<workgroup> hist : array<atomic<u32>, ${bins}>;

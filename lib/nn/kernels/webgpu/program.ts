@@ -160,6 +160,16 @@ export function f32(v: number): string {
   return Number.isInteger(v) ? `${v}.0` : String(v);
 }
 
+/**
+ * A dispatch of `groups` workgroups laid out as x × y within the per-dimension limit; the WGSL
+ * reads its flat workgroup index as `workgroupId.y * numWorkgroups.x + workgroupId.x` (the last
+ * row may hold a few workgroups past `groups`, which must return early).
+ */
+export function flatDispatch(groups: number): [number, number, number] {
+  const gx = Math.max(1, Math.min(groups, MAX_WORKGROUPS_PER_DIM));
+  return [gx, Math.max(1, ceilDiv(groups, gx)), 1];
+}
+
 /** Ceiling of a / b for positive integers. */
 export function ceilDiv(a: number, b: number): number {
   return Math.floor((a + b - 1) / b);

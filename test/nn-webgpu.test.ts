@@ -210,6 +210,29 @@ describe('webgpu project kernels equal the cpu backend (1e-4 relative)', { timeo
     expect(st.Conv2D).toEqual({ project: 0, stock: 1, refused: { NCHW: 1 } });
   });
 
+  it('the tiles chosen for a hardware GPU (32-invocation workgroups, 8192-invocation filter gradients) give the same answers', async (ctx) => {
+    need(ctx);
+    // The lent GPU machine runs these programs; run them here too by making the backend
+    // believe its adapter is not a software one.
+    const info = (tf.backend() as unknown as { adapterInfo: { architecture?: string } }).adapterInfo;
+    const saved = info.architecture;
+    info.architecture = 'test-hardware';
+    try {
+      resetWebGpuKernelStats();
+      let seed = 200;
+      for (const c of [
+        { x: [3, 7, 45, 24], f: [3, 3, 24, 24] }, { x: [1, 9, 13, 1], f: [3, 3, 1, 24] }, { x: [3, 6, 21, 72], f: [3, 3, 72, 24] },
+        { x: [1, 5, 11, 24], f: [1, 1, 24, 1] }, { x: [3, 9, 11, 3], f: [3, 3, 3, 5], stride: 2 },
+      ] as ConvCase[]) {
+        const errs = await convErrors(c, (seed += 3));
+        for (const e of errs) expect(e, JSON.stringify(c)).toBeLessThan(1e-4);
+      }
+      expect(webgpuKernelStats().Conv2DBackpropFilter).toEqual({ project: 5, stock: 0, refused: {} });
+    } finally {
+      info.architecture = saved;
+    }
+  });
+
   it("the stock mode runs tfjs's kernels and gives the same answer", async (ctx) => {
     need(ctx);
     const inputs = [rand([1, 9, 11, 8], 21), rand([3, 3, 8, 8], 22)];

@@ -10,9 +10,10 @@
  * Design:
  * - Each registered kernel is a wrapper that keeps the stock kernel's config (read from tfjs's
  *   registry before replacing it). In 'project' mode it runs the project's kernel; when that
- *   refuses a case (NCHW, a stride it does not handle, ...) it runs the stock kernel instead
- *   and counts the refusal and its reason in {@link webgpuKernelStats}, so nothing is silently
- *   different and nothing is ever answered wrongly. In 'stock' mode it runs the stock kernel.
+ *   refuses a case (NCHW, a stride it does not handle, ...) it runs the stock kernel instead,
+ *   says so once per kernel and reason on stderr (console.warn) and counts the refusal in
+ *   {@link webgpuKernelStats}, so nothing is silently different and nothing is ever answered
+ *   wrongly. In 'stock' mode it runs the stock kernel.
  * - Registration is idempotent and needs the webgpu backend package to have registered its
  *   kernels first (importing `@tensorflow/tfjs-backend-webgpu` does that); `selectBackend`
  *   calls it right after that import.
@@ -56,6 +57,7 @@ export const WEBGPU_PROJECT_KERNELS: readonly string[] = Object.keys(PROJECT_KER
 let mode: WebGpuKernelMode = 'project';
 const stockConfigs = new Map<string, tf.KernelConfig>();
 let counts: Record<string, WebGpuKernelCounts> = {};
+const warned = new Set<string>();
 
 function count(name: string): WebGpuKernelCounts {
   return (counts[name] ??= { project: 0, stock: 0, refused: {} });
@@ -144,6 +146,10 @@ export function registerWebGpuKernels(): string[] {
             if (!('refused' in r)) {
               c.project++;
               return r;
+            }
+            if (!warned.has(`${name}: ${r.refused}`)) {
+              warned.add(`${name}: ${r.refused}`);
+              console.warn(`neutron-seg: ${name} on webgpu falls back to tfjs's stock kernel for this case (${r.refused}); counted in webgpuKernelStats()`);
             }
             c.refused[r.refused] = (c.refused[r.refused] ?? 0) + 1;
           }

@@ -3,7 +3,9 @@
  * timings on a 2-core machine mean nothing otherwise), each in its own process so one
  * module's memory does not weigh on the next. Each bench measures the named peer
  * (scikit-image, scikit-learn, PyTorch in the project's Python) in the same run and prints
- * the ratio. `npm run bench -- median kmeans` runs only the benches whose names match.
+ * the ratio. `npm run bench -- median kmeans` runs only the benches whose names match;
+ * arguments that start with '-' go to every bench run (`npm run bench -- unet-train
+ * --backend=webgpu`).
  * The printed tables are also collected into build/bench/summary.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
@@ -26,7 +29,7 @@ let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f}`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, f)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, f), ...flags], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

@@ -16,6 +16,18 @@
  * calls per kernel; nested kernels are counted in both, e.g. Conv2D inside
  * Conv2DBackpropInput). Env
  * NSEG_WASM_THREADS=1|2 picks the wasm thread count (see lib/nn/backend.ts).
+ *
+ * With --backend=webgpu (`npm run bench -- unet-train --backend=webgpu`) the run trains with the
+ * project's own `trainModel` (one step per epoch, the whole batch), first with the project's
+ * WGSL kernels, then with tfjs-backend-webgpu's stock kernels, from the same initial weights,
+ * and prints for both: s/step (median of --epochs after a warm-up step that compiles the
+ * shaders), compute programs and queue submits per step, readbacks per epoch (GPU → CPU copies
+ * the host waits for), and the share of kernel time per tfjs kernel (one more step under
+ * tf.profile, which times every program on the GPU). Then the ratio project/stock and
+ * Conv2DBackpropFilter's share, against the targets of issue 12 (on lavapipe: ≤ 1/4 and
+ * ≤ 20 %), and PyTorch (CUDA when it has a GPU) on the same shape. On a software adapter
+ * (lavapipe) the default shape is 3,64,256 and --epochs 2, since a stock-kernel step takes
+ * half a minute there. --no-stock skips the stock run.
  * GPU machine: `../shared/gpu/pack.sh bench/unet-train.bench.ts`, then there
  * `bash .gpu/run.sh --backend=webgpu` (PyTorch runs on CUDA there).
  */
@@ -24,14 +36,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { selectBackend, backendInfo } from '../lib/nn/backend.js';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { selectBackend, backendInfo, setWebGpuKernelMode, resetWebGpuKernelStats, webgpuKernelStats, type WebGpuKernelMode } from '../lib/nn/backend.js';
+import { isSoftwareAdapter } from '../lib/nn/kernels/webgpu/conv2d.js';
+import { countWebGpuWork } from '../lib/nn/kernels/webgpu/counters.js';
+import { trainModel } from '../lib/nn/train.js';
+import { withWeightSeed } from '../lib/nn/transfer.js';
 import { buildSpotUNet } from '../lib/nn/unet.js';
-import { printTable } from './util.js';
+import { median, printTable } from './util.js';
 import { projectPython } from '../scripts/install/record.js';
 
 const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
-const [n, h, w] = arg('shape', '3,128,800').split(',').map(Number);
-const epochs = Number(arg('epochs', '3'));
+const given = (name: string) => process.argv.some((a) => a.startsWith(`--${name}=`));
+let [n, h, w] = arg('shape', '3,128,800').split(',').map(Number);
+let epochs = Number(arg('epochs', '3'));
 
 interface Timing { wall: number; cpu: number; mainCpu: number }
 
@@ -75,8 +93,7 @@ async function trainSpeedEpochs(epochs: number, onTimedEpochBegin?: () => void):
   });
   tf.dispose([x, y]);
   model.dispose();
-  const med = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
-  return { wall: med(walls), cpu: med(cpus), mainCpu: med(mains) };
+  return { wall: median(walls), cpu: median(cpus), mainCpu: median(mains) };
 }
 
 function torchSpeed(threads: number): { s: number; cpu: number; label: string; threads: number } | null {
@@ -128,10 +145,110 @@ async function wasmThreads(): Promise<number> {
   return wasm.getThreadsCount();
 }
 
+/** What one kernel mode measured on webgpu. */
+interface WebGpuRun {
+  mode: WebGpuKernelMode;
+  step: number;
+  programs: number;
+  submits: number;
+  readbacks: number;
+  shares: [string, { ms: number; calls: number }][];
+  kernelMs: number;
+  refused: string;
+}
+
+/** trainModel on webgpu with one kernel mode: timing, work counts, kernel-time shares. */
+async function webgpuRun(mode: WebGpuKernelMode): Promise<WebGpuRun> {
+  setWebGpuKernelMode(mode);
+  resetWebGpuKernelStats();
+  const backend = tf.backend() as unknown as WebGPUBackend;
+  const model = withWeightSeed(1, () => buildSpotUNet(24));
+  const x = tf.randomNormal([n, h, w, 1], 0, 1, 'float32', 1);
+  const y = tf.tidy(() => tf.randomUniform([n, h, w, 1], 0, 1, 'float32', 2).greater(0.99).cast('float32'));
+  const counter = countWebGpuWork(backend);
+  const perEpoch: { programs: number; submits: number; readbacks: number }[] = [];
+  try {
+    const opts = { batchSize: n, shuffle: false, verbose: false } as const;
+    const r = await trainModel(model, x, y, {
+      ...opts, epochs: epochs + 1,
+      onEpoch: () => { perEpoch.push({ ...counter.counts }); counter.reset(); },
+    });
+    counter.stop();
+    // one more step under tf.profile: every program is timed on the device
+    const prof = await tf.profile(async () => { await trainModel(model, x, y, { ...opts, epochs: 1 }); });
+    const acc = new Map<string, { ms: number; calls: number }>();
+    for (const k of prof.kernels) {
+      const e = acc.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      e.calls++;
+      acc.set(k.name, e);
+    }
+    const kernelMs = [...acc.values()].reduce((a, b) => a + b.ms, 0);
+    const timed = perEpoch.slice(1);
+    const refused = Object.entries(webgpuKernelStats()).flatMap(([k, c]) => Object.entries(c.refused).map(([why, m]) => `${k}: ${why} ×${m}`)).join('; ');
+    return {
+      mode,
+      step: median(r.epochSeconds.slice(1)),
+      programs: median(timed.map((e) => e.programs)),
+      submits: median(timed.map((e) => e.submits)),
+      readbacks: median(timed.map((e) => e.readbacks)),
+      shares: [...acc].sort((a, b) => b[1].ms - a[1].ms),
+      kernelMs,
+      refused,
+    };
+  } finally {
+    counter.stop();
+    tf.dispose([x, y]);
+    model.dispose();
+    setWebGpuKernelMode('project');
+  }
+}
+
+/** The webgpu report (see the module header). */
+async function webgpuReport(): Promise<void> {
+  const backend = tf.backend() as unknown as WebGPUBackend;
+  const software = isSoftwareAdapter(backend);
+  if (software) {
+    if (!given('shape')) [n, h, w] = [3, 64, 256];
+    if (!given('epochs')) epochs = 2;
+  }
+  console.log(`U-Net (buildSpotUNet(24)) training on webgpu${software ? ' (a software adapter: CPU timings)' : ''}: trainModel, batch ${n}×${h}×${w}×1, one step per epoch, BCE + Adam 1e-3; median of ${epochs} steps after a warm-up step`);
+  const runs: WebGpuRun[] = [await webgpuRun('project')];
+  if (!process.argv.includes('--no-stock')) runs.push(await webgpuRun('stock'));
+  const stock = runs.find((r) => r.mode === 'stock');
+  const torch = process.argv.includes('--no-torch') ? null : torchSpeed(1);
+  const wasmRow = !process.argv.includes('--no-wasm') && !software;
+  let wasmT: Timing | null = null;
+  if (wasmRow) {
+    await selectBackend({ backend: 'wasm' });
+    wasmT = await trainSpeed();
+  }
+  console.log('');
+  printTable(['kernels', 's/step', 'vs stock', 'programs/step', 'submits/step', 'readbacks/epoch', 'kernel ms/step (profiled)', 'refusals'],
+    runs.map((r) => [r.mode === 'project' ? "project's WGSL kernels" : "tfjs-backend-webgpu's stock kernels", r.step, stock ? `${(r.step / stock.step).toFixed(2)}×` : '—',
+      String(r.programs), String(r.submits), String(r.readbacks), String(Math.round(r.kernelMs)), r.refused || 'none']));
+  for (const r of runs) {
+    console.log(`
+kernel-time shares, ${r.mode} kernels (one profiled step, ${Math.round(r.kernelMs)} ms of kernel time):`);
+    printTable(['kernel', 'calls', 'ms', 'share'], r.shares.slice(0, 10).map(([k, e]) => [k, String(e.calls), String(Math.round(e.ms)), `${((100 * e.ms) / r.kernelMs).toFixed(1)} %`]));
+  }
+  const project = runs[0];
+  const bpf = project.shares.find(([k]) => k === 'Conv2DBackpropFilter')?.[1].ms ?? 0;
+  console.log('');
+  if (stock) console.log(`step time, project / stock kernels: ${(project.step / stock.step).toFixed(3)}${software ? ' (target on lavapipe: ≤ 0.25)' : ''}`);
+  console.log(`Conv2DBackpropFilter share of kernel time (project kernels): ${((100 * bpf) / project.kernelMs).toFixed(1)} %${software ? ' (target on lavapipe: ≤ 20 %)' : ''}`);
+  if (torch) console.log(`${torch.label}: ${torch.s.toPrecision(3)} s/step; project webgpu / PyTorch: ${(project.step / torch.s).toFixed(1)}×${!software && torch.label.includes('cuda') ? ' (target on a GPU: ≤ 5×)' : ''}`);
+  if (wasmT) console.log(`tfjs wasm (model.fit) on this machine: ${wasmT.wall.toPrecision(3)} s/step; webgpu / wasm: ${(project.step / wasmT.wall).toFixed(3)} (target on a GPU: ≤ 1/20 of the wasm epoch)`);
+}
+
 async function main(): Promise<void> {
   const forced = arg('backend', '');
   const active = await selectBackend(forced ? { backend: forced } : {});
   console.log(`backend: ${backendInfo().reason}`);
+  if (active === 'webgpu') {
+    await webgpuReport();
+    process.exit(0);
+  }
   const label = async (name: string) => (name === 'wasm' ? `tfjs wasm, ${await wasmThreads()} thread(s)` : `tfjs ${name}`);
   const rows: { name: string; threads: number; t: Timing }[] = [{ name: await label(active), threads: await wasmThreads(), t: await trainSpeed() }];
   if (active !== 'wasm' && !process.argv.includes('--no-wasm')) {

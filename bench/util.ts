@@ -13,6 +13,12 @@ export async function timeIt(fn: () => unknown | Promise<unknown>, reps = 3, war
   return times[Math.floor(times.length / 2)];
 }
 
+/** The median of a non-empty list (the upper one of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median: no values');
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 /** Prints a Markdown table. */
 export function printTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): void {
   const fmt = (v: string | number) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : v);

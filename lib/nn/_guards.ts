@@ -136,6 +136,72 @@ export async function finiteStep(fn: string, what: string, optimizer: tf.Optimiz
   }
 }
 
+/**
+ * {@link finiteStep} without a sync point, for a GPU, where reading a flag back after every step
+ * would stall the device: the step is applied at once, and its flag (0 when the loss and every
+ * gradient are finite, NaN otherwise) stays on the device, for the caller to sum over the epoch
+ * and read with the epoch's metrics. A non-finite step is then undone with the whole epoch
+ * ({@link snapshotTraining}).
+ *
+ * @param optimizer the optimizer
+ * @param f the loss function of the step
+ * @param vars the variables to train
+ * @returns the loss and the flag (the caller disposes both)
+ */
+export function flaggedStep(optimizer: tf.Optimizer, f: () => tf.Scalar, vars: tf.Variable[]): { loss: tf.Scalar; flag: tf.Scalar } {
+  const { value, grads } = tf.variableGrads(f, vars);
+  try {
+    const flag = tf.tidy(() => Object.values(grads).reduce<tf.Scalar>((s, g) => tf.add(s, nonFiniteFlag(g)), nonFiniteFlag(value)));
+    optimizer.applyGradients(grads);
+    return { loss: value, flag };
+  } finally {
+    tf.dispose(Object.values(grads));
+  }
+}
+
+/** A copy of a model's weights and an optimizer's state, kept on the device (see snapshotTraining). */
+export interface TrainingSnapshot {
+  /** Puts the weights and the optimizer's state back as they were; reads back only the step count. */
+  restore(): Promise<void>;
+  /** Frees the copies. */
+  dispose(): void;
+}
+
+/**
+ * Copies every weight of `model` (batch-norm statistics included) and the optimizer's state, on
+ * the device and without a sync point, so that an epoch can be undone.
+ *
+ * @param model the model being trained
+ * @param optimizer its optimizer
+ * @returns the snapshot; dispose it when the epoch went well
+ */
+export async function snapshotTraining(model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainingSnapshot> {
+  const weights = model.weights.map((w) => tf.clone(w.read()));
+  const iterations = optimizer.iterations;
+  const [iter, ...now] = await optimizer.getWeights(); // the step count (a new scalar), then the state
+  iter?.tensor.dispose();
+  const state = now.map(({ name, tensor }) => ({ name, tensor: tf.clone(tensor) }));
+  let live = true;
+  const dispose = (): void => {
+    if (!live) return;
+    live = false;
+    tf.dispose(weights);
+    tf.dispose(state.map((s) => s.tensor));
+  };
+  return {
+    async restore(): Promise<void> {
+      model.weights.forEach((w, i) => w.write(weights[i]!));
+      const old = (await optimizer.getWeights()).map((s) => s.tensor);
+      // setWeights makes new state variables from the copies; the replaced ones are freed
+      const iter = tf.scalar(iterations, 'int32');
+      await optimizer.setWeights([{ name: 'iter', tensor: iter }, ...state]);
+      tf.dispose([iter, ...old]);
+      dispose();
+    },
+    dispose,
+  };
+}
+
 /** The names of the library's binary segmentation losses (lib/nn/losses.ts): targets in [0, 1]. */
 const BINARY_LOSSES = new Set(['binary_crossentropy', 'weighted_binary_crossentropy', 'dice_loss', 'focal_loss', 'cldice_loss']);
 

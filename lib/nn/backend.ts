@@ -15,7 +15,14 @@
  *   mistaken for native TensorFlow.
  * - WebGPU: the webgpu backend registers itself only when `navigator.gpu` exists at import, so
  *   `navigator.gpu` and the package's globals (GPUBufferUsage, ...) are set on `globalThis`
- *   first. An adapter that is a CPU fallback (SwiftShader, llvmpipe) is skipped: wasm is faster.
+ *   first. An adapter that is a CPU implementation (SwiftShader, lavapipe/llvmpipe) is never
+ *   chosen automatically: wasm is faster on a CPU. Forcing webgpu (`NSEG_BACKEND=webgpu` or
+ *   the `backend` option) accepts it, so tests and benchmarks run the WebGPU path on machines
+ *   without a GPU (Mesa's lavapipe, `VK_DRIVER_FILES=/usr/share/vulkan/icd.d/lvp_icd.json`).
+ * - On WebGPU the project's WGSL kernels (`./kernels/webgpu/`: convolution, its input and
+ *   filter gradients) replace tfjs's stock ones, which are 5–7× slower for a U-Net training
+ *   step (bench/UNET-PERF.md). `NSEG_WEBGPU_KERNELS=stock` or the `webgpuKernels` option goes
+ *   back to tfjs's kernels.
  * - WebGPU on Linux needs a Vulkan loader (libvulkan.so.1) and a Vulkan driver (an ICD json).
  *   Without them Dawn prints "Couldn't load Vulkan" to stderr (noise in notebook outputs), so
  *   the probe is skipped, with that reason, when neither file is found (`NSEG_WEBGPU_PROBE=1`
@@ -38,6 +45,17 @@ import { createRequire } from 'node:module';
 import { patchCpuResizeNearestNeighborGrad } from './kernels/cpu-resize-grad.js';
 import { registerWasmTrainingKernels } from './kernels/wasm-train.js';
 import { initThreadedWasm } from './kernels/wasm-threads.js';
+import { parseWebGpuKernelMode, registerWebGpuKernels, setWebGpuKernelMode, type WebGpuKernelMode } from './kernels/webgpu/index.js';
+
+export {
+  getWebGpuKernelMode,
+  resetWebGpuKernelStats,
+  setWebGpuKernelMode,
+  webgpuKernelStats,
+  WEBGPU_PROJECT_KERNELS,
+  type WebGpuKernelCounts,
+  type WebGpuKernelMode,
+} from './kernels/webgpu/index.js';
 
 /** Names accepted by `selectBackend({backend})` and `NSEG_BACKEND`. */
 export const NN_BACKEND_CANDIDATES = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -70,6 +88,11 @@ export interface SelectBackendOptions {
   backend?: string;
   /** print what was tried */
   verbose?: boolean;
+  /**
+   * On the webgpu backend: the project's WGSL kernels ('project', the default) or
+   * tfjs-backend-webgpu's own ('stock'); else env NSEG_WEBGPU_KERNELS.
+   */
+  webgpuKernels?: WebGpuKernelMode;
 }
 
 let info: BackendInfo = { name: '', reason: 'no backend selected yet (call selectBackend())', tried: [] };
@@ -163,7 +186,10 @@ function vulkanMissing(): string | null {
   return null;
 }
 
-async function tryWebGpu(): Promise<string> {
+async function tryWebGpu(forced: boolean, options: SelectBackendOptions): Promise<string> {
+  const kernels = options.webgpuKernels !== undefined
+    ? parseWebGpuKernelMode(options.webgpuKernels, 'options.webgpuKernels')
+    : parseWebGpuKernelMode(typeof process !== 'undefined' ? process.env?.NSEG_WEBGPU_KERNELS : undefined, 'NSEG_WEBGPU_KERNELS');
   // No package.json check here: inside an esbuild bundle (the GPU machine) there is no
   // node_modules, yet the imports below work.
   const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
@@ -180,10 +206,17 @@ async function tryWebGpu(): Promise<string> {
   const adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), 15000, 'navigator.gpu.requestAdapter');
   if (!adapter) throw new Error('no WebGPU adapter (no GPU, or no Vulkan driver)');
   const desc = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.device, adapter.info?.description].filter(Boolean).join(' ');
-  if (adapter.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe/i.test(desc)) throw new Error(`only a CPU fallback adapter (${desc || 'fallback'})`);
+  const software = adapter.isFallbackAdapter === true || adapter.info?.architecture === 'software' || /swiftshader|llvmpipe|lavapipe/i.test(desc);
+  if (software && !forced) {
+    throw new Error(`only a CPU implementation of WebGPU (${desc || 'fallback adapter'}): wasm is faster on a CPU (NSEG_BACKEND=webgpu uses it anyway)`);
+  }
   await import('@tensorflow/tfjs-backend-webgpu').catch((e: unknown) => { throw new Error(`@tensorflow/tfjs-backend-webgpu does not load (${message(e)})`); });
+  const wrapped = registerWebGpuKernels();
+  setWebGpuKernelMode(kernels);
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not start');
-  return `webgpu: ${desc || 'GPU adapter'} through the webgpu package (Dawn)`;
+  const what = software ? `${desc}, a CPU implementation of WebGPU (slower than wasm; for tests and benchmarks)` : desc || 'GPU adapter';
+  const kernelNote = kernels === 'project' ? `the project's WGSL kernels for ${wrapped.join(', ')}` : `tfjs's stock kernels (${options.webgpuKernels !== undefined ? 'webgpuKernels option' : 'NSEG_WEBGPU_KERNELS'} = stock)`;
+  return `webgpu: ${what} through the webgpu package (Dawn), with ${kernelNote}`;
 }
 
 async function tryWasm(): Promise<string> {
@@ -237,7 +270,7 @@ async function tryCpu(): Promise<string> {
   return 'cpu: plain JavaScript (slow: training a U-Net takes minutes per epoch)';
 }
 
-const tries: Record<NnBackendCandidate, () => Promise<string>> = {
+const tries: Record<NnBackendCandidate, (forced: boolean, options: SelectBackendOptions) => Promise<string>> = {
   'tfjs-node-gpu': () => tryNode('tfjs-node-gpu'),
   webgpu: tryWebGpu,
   'tfjs-node': () => tryNode('tfjs-node'),
@@ -261,7 +294,8 @@ function parseForced(name: string, source: string): NnBackendCandidate {
  * `NSEG_BACKEND`. A forced backend that fails raises an Error (no silent fallback).
  *
  * @param options - `backend`: force one of 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm',
- *   'cpu' (aliases 'tensorflow', 'gpu'); `verbose`: print each attempt.
+ *   'cpu' (aliases 'tensorflow', 'gpu'); `verbose`: print each attempt; `webgpuKernels`:
+ *   'project' (default) or 'stock' kernels on webgpu (else env NSEG_WEBGPU_KERNELS).
  * @returns the active tfjs backend name ('tensorflow', 'webgpu', 'wasm' or 'cpu').
  * @example
  * import { selectBackend, backendInfo } from 'neutron-seg';
@@ -280,7 +314,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const tried: BackendAttempt[] = [];
   for (const c of order) {
     try {
-      const why = await tries[c]();
+      const why = await tries[c](forced !== null, options);
       tried.push({ name: c, ok: true, why });
       const skipped = tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.why}`);
       info = {

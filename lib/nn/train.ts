@@ -21,7 +21,10 @@
  * because `fit` averages metric values over batches (wrong for precision, recall and AUC when
  * an epoch has several batches), has no AUC, and cannot give the training metrics of the
  * step's own forward pass. Metrics are computed on the host from the downloaded predictions
- * (`keras-metrics.ts`); labels are downloaded once. Every tensor made during an epoch is
+ * (`keras-metrics.ts`); labels are downloaded once. On the webgpu backend the
+ * metric sums are accumulated on the device instead and read back once per epoch and data set
+ * (`KerasMetricsDeviceAccumulator`): nothing else is read back inside an epoch, so the GPU never
+ * waits for the host between batches. Every tensor made during an epoch is
  * disposed (the count of live tensors is the same after every epoch — tested); an optimizer
  * made here is disposed at the end.
  *
@@ -33,8 +36,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { ArrayLike2D } from '../core/types.js';
 import { mulberry32 } from '../core/random.js';
 import { patchCpuResizeNearestNeighborGrad } from './kernels/cpu-resize-grad.js';
-import { checkChannels, checkFinite, checkRange, finiteStep, targetRangeFor } from './_guards.js';
-import { KERAS_METRIC_NAMES, KerasMetricsAccumulator } from './keras-metrics.js';
+import { checkChannels, checkFinite, checkRange, finiteStep, flaggedStep, snapshotTraining, targetRangeFor, type TrainingSnapshot } from './_guards.js';
+import { KERAS_METRIC_NAMES, KerasMetricsAccumulator, KerasMetricsDeviceAccumulator } from './keras-metrics.js';
 import { bceLoss } from './losses.js';
 import { unetMultiple } from './unet.js';
 
@@ -116,6 +119,14 @@ function formatLogs(logs: Record<string, number>): string {
     .join(' – ');
 }
 
+/**
+ * True when tensors live on a GPU (the webgpu backend), where every read-back is a sync point:
+ * metrics are then summed on the device and read once per epoch (see the module header).
+ */
+function metricsOnDevice(): boolean {
+  return tf.getBackend() === 'webgpu';
+}
+
 /** Runs the model over `x` in batches (inference mode); accumulates loss and metrics. */
 async function evaluate(
   model: tf.LayersModel,
@@ -128,6 +139,7 @@ async function evaluate(
   const n = x.shape[0];
   const per = y.size / n;
   const acc = new KerasMetricsAccumulator();
+  const dev = metricsOnDevice() ? new KerasMetricsDeviceAccumulator() : null;
   let lossSum = 0;
   for (let s = 0; s < n; s += batchSize) {
     const len = Math.min(batchSize, n - s);
@@ -135,15 +147,27 @@ async function evaluate(
       const xb = n === len ? x : tf.slice(x, [s, 0, 0, 0], [len, -1, -1, -1]);
       const yb = n === len ? y : tf.slice(y, [s, 0, 0, 0], [len, -1, -1, -1]);
       const p = model.apply(xb, { training: false }) as tf.Tensor;
-      return [p, lossFn(yb, p)];
+      const l = lossFn(yb, p);
+      dev?.update(yb, p, l, len);
+      return [p, l];
     });
     try {
+      if (dev) continue;
       const [pv, lv] = await Promise.all([pred.data(), loss.data()]);
       lossSum += lv[0] * len;
       acc.update(yHost.subarray(s * per, (s + len) * per), pv as Float32Array);
     } finally {
       pred.dispose();
       loss.dispose();
+    }
+  }
+  if (dev) {
+    try {
+      const r = await dev.read();
+      acc.addSums(r.sums);
+      lossSum = r.lossSum;
+    } finally {
+      dev.dispose();
     }
   }
   return { loss: lossSum / n, ...acc.result() };
@@ -211,6 +235,8 @@ export async function trainModel(
   };
 
   const optimizer = options.optimizer ?? tf.train.adam(lr, 0.9, 0.999, ADAM_EPSILON);
+  let dev: KerasMetricsDeviceAccumulator | null = null; // this epoch's metric sums on a GPU
+  let snapshot: TrainingSnapshot | null = null; // the weights before this epoch, on a GPU
   try {
     const xt = take('x', x);
     const yt = take('y', y);
@@ -253,6 +279,12 @@ export async function trainModel(
       }
       const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
       const acc = new KerasMetricsAccumulator();
+      dev?.dispose();
+      dev = metricsOnDevice() ? new KerasMetricsDeviceAccumulator() : null;
+      // On a GPU no step is checked on its own (a readback per step stalls the device): the
+      // epoch's step flags are read with its metrics, and a non-finite step undoes the epoch.
+      snapshot?.dispose();
+      snapshot = dev ? await snapshotTraining(model, optimizer) : null;
       let lossSum = 0;
       for (let s = 0; s < n; s += batchSize) {
         const idx = order.slice(s, s + batchSize);
@@ -268,6 +300,21 @@ export async function trainModel(
         let pred: tf.Tensor | null = null;
         let lossT: tf.Scalar | null = null;
         try {
+          if (dev) {
+            const step = flaggedStep(
+              optimizer,
+              () => {
+                const p = model.apply(xb, { training: true }) as tf.Tensor;
+                pred = tf.keep(p);
+                return lossFn(yb, p);
+              },
+              vars,
+            );
+            lossT = step.loss;
+            dev.update(yb, pred!, lossT, idx.length, step.flag);
+            step.flag.dispose();
+            continue;
+          }
           // Applied only when loss and gradients are finite: a NaN step leaves the weights as they were.
           lossT = await finiteStep(
             fn,
@@ -299,6 +346,19 @@ export async function trainModel(
           }
         }
       }
+      if (dev) {
+        const r = await dev.read();
+        if (!r.stepsFinite) {
+          await snapshot!.restore();
+          snapshot = null;
+          throw new Error(
+            `${fn}: epoch ${epoch + 1}: a step's loss or gradient was not finite, so the epoch was undone: the weights and the ` +
+              `optimizer are those from before it. The data were checked, so training diverged: try a lower learning rate`,
+          );
+        }
+        acc.addSums(r.sums);
+        lossSum = r.lossSum;
+      }
       const logs: Record<string, number> = { loss: lossSum / n, ...acc.result() };
       if (xv && yv && yvHost) {
         const v = await evaluate(model, xv, yv, yvHost, batchSize, lossFn);
@@ -317,6 +377,8 @@ export async function trainModel(
     const secondsPerEpoch = epochSeconds.length ? epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length : 0;
     return { history, epochs: run, epochSeconds, secondsPerEpoch };
   } finally {
+    dev?.dispose();
+    snapshot?.dispose();
     for (const t of owned) t.dispose();
     if (!options.optimizer) optimizer.dispose();
   }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NDArray } from '../lib/core/ndarray.js';
-import { gaussianFilter, gaussianKernel1d, sobelH, sobelV } from '../lib/filters/index.js';
+import { gaussianFilter, sobelH, sobelV } from '../lib/filters/index.js';
+import { gaussianKernel1d } from '../lib/filters/convolve.js';
 import { readNpy, writeNpy } from '../lib/io/index.js';
 import { runPython } from './helpers/python.js';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NDArray } from '../lib/core/ndarray.js';
-import { encodePng, readPng, readTiff, writePng } from '../lib/io/index.js';
+import { readPng, readTiff, writePng } from '../lib/io/index.js';
+import { encodePng } from '../lib/io/png.js';
 import { pythonJson } from './helpers/python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'io-png-'));
@@ -142,17 +143,17 @@ describe('readPng and readTiff reject bad files with the file name and the probl
   it('PNG: bad magic, truncated, corrupt', () => {
     expect(() => readPng(bad('fits.png', 'SIMPLE  =                    T'))).toThrow(/fits\.png: bad magic \(not a PNG file\)/);
     const g = readFileSync(join(dir, 'g16.png'));
-    expect(() => readPng(bad('trunc.png', g.subarray(0, g.length - 30)))).toThrow(/trunc\.png: cannot decode PNG/);
+    expect(() => readPng(bad('trunc.png', g.subarray(0, g.length - 30)))).toThrow(/trunc\.png: file truncated after \d+ of \d+ bytes \(inside chunk IDAT/);
     const c = Buffer.from(g);
     c[40] ^= 0xff; // inside the IDAT payload → CRC mismatch
-    expect(() => readPng(bad('crc.png', c))).toThrow(/crc\.png: cannot decode PNG/);
-    expect(() => readPng(join(dir, 'none.png'))).toThrow(/none\.png: cannot read file/);
+    expect(() => readPng(bad('crc.png', c))).toThrow(/crc\.png: PNG is corrupt \(CRC error in chunk /);
+    expect(() => readPng(join(dir, 'none.png'))).toThrow(/none\.png: cannot open file: no such file or directory/);
   });
   it('TIFF: bad magic, truncated strips', () => {
     expect(() => readTiff(bad('x.tif', 'not a tiff at all'))).toThrow(/x\.tif: bad magic/);
     pythonJson(`import sys, json, numpy as np, tifffile; tifffile.imwrite(sys.argv[1], np.arange(2000, dtype=np.uint16).reshape(40, 50)); print(1)`, [join(dir, 'ok.tif')]);
     const t = readFileSync(join(dir, 'ok.tif'));
-    expect(() => readTiff(bad('trunc.tif', t.subarray(0, t.length - 100)))).toThrow(/trunc\.tif: (file truncated|cannot parse)/);
+    expect(() => readTiff(bad('trunc.tif', t.subarray(0, t.length - 100)))).toThrow(/trunc\.tif: file truncated after \d+ of \d+ bytes/);
     expect(() => readTiff(join(dir, 'ok.tif'), { page: 2 })).toThrow(/ok\.tif: page 2 not found/);
   });
 });

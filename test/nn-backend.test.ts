@@ -13,6 +13,12 @@ describe('selectBackend / backendInfo', () => {
   });
 
   it('imports without side effects and reports that nothing is selected yet', async () => {
+    // importing the whole library leaves tfjs' kernel registry alone (the cpu fix waits for selectBackend)
+    const cpuGrad = () => tf.getKernel('ResizeNearestNeighborGrad', 'cpu')?.kernelFunc;
+    const tfjsOwn = cpuGrad();
+    expect(tfjsOwn).toBeDefined();
+    await import('../lib/index.js');
+    expect(cpuGrad()).toBe(tfjsOwn);
     const m = await import('../lib/nn/backend.js');
     expect(typeof m.selectBackend).toBe('function');
     expect(m.backendInfo().name).toBe('');
@@ -22,8 +28,11 @@ describe('selectBackend / backendInfo', () => {
 
   it('picks wasm here and says why the faster ones were skipped', async () => {
     const { selectBackend, backendInfo } = await import('../lib/nn/backend.js');
+    const cpuGrad = tf.getKernel('ResizeNearestNeighborGrad', 'cpu')?.kernelFunc;
     const name = await selectBackend();
     expect(name).toBe('wasm');
+    // selectBackend corrected the cpu up-sampling gradient (used if the cpu backend is set later)
+    expect(tf.getKernel('ResizeNearestNeighborGrad', 'cpu')?.kernelFunc).not.toBe(cpuGrad);
     expect(tf.getBackend()).toBe('wasm');
     const info = backendInfo();
     expect(info.name).toBe('wasm');

@@ -16,7 +16,10 @@ import {
   weightedBceLoss,
   type SegmentationLoss,
 } from '../lib/nn/losses.js';
-import { pythonJson } from './helpers/python.js';
+import { pythonHas, pythonJson } from './helpers/python.js';
+import { needs } from './helpers/needs.js';
+import { trainModel } from '../lib/nn/train.js';
+import { buildUNet } from '../lib/nn/unet.js';
 import { mulberry32 as rng } from '../lib/core/random.js';
 
 
@@ -66,10 +69,12 @@ describe('hand-made cases', () => {
     const y = tf.tensor([1, 0, 1]);
     const p = tf.tensor([0, 1, 1.5]);
     const v = value(bceLoss, y, p);
-    // two terms at log(ε), one at log(1 − ε) ≈ 0 (float32 rounding of 1 − ε moves the log by < 2 %)
+    // Keras clips to [ε, 1 − ε] (1 − ε rounded to float32) and adds ε inside the log:
+    // p = 0 → log(2ε), p = 1 → log(1 − hi + ε), p = 1.5 → log(hi + ε) ≈ 0
+    const hi = Math.fround(1 - LOSS_EPSILON);
+    const want = -(Math.log(2 * LOSS_EPSILON) + Math.log(1 - hi + LOSS_EPSILON) + Math.log(hi + LOSS_EPSILON)) / 3;
     expect(Number.isFinite(v)).toBe(true);
-    expect(v).toBeGreaterThan((-2 * Math.log(LOSS_EPSILON) / 3) * 0.98);
-    expect(v).toBeLessThan((-2 * Math.log(LOSS_EPSILON) / 3) * 1.02);
+    expect(Math.abs(v - want) / want).toBeLessThan(1e-5);
     // the gradient is zero where the prediction is clipped
     const g = gradOf(bceLoss, y, p);
     expect(g[2]).toBe(0);
@@ -241,12 +246,13 @@ def nchw(a):
     return torch.tensor(a, dtype=torch.float64).reshape(shape).permute(0, 3, 1, 2).contiguous()
 y = nchw(inp['y'])
 EPS = 1e-7
+# Keras 2 / tf.keras binary_crossentropy: clip, then log(q + EPS) and log(1 - q + EPS)
 def bce(p):
     q = p.clamp(EPS, 1 - EPS)
-    return -(y * torch.log(q) + (1 - y) * torch.log(1 - q)).mean()
+    return -(y * torch.log(q + EPS) + (1 - y) * torch.log(1 - q + EPS)).mean()
 def wbce(p, w=inp['w']):
     q = p.clamp(EPS, 1 - EPS)
-    return -(w * y * torch.log(q) + (1 - y) * torch.log(1 - q)).mean()
+    return -(w * y * torch.log(q + EPS) + (1 - y) * torch.log(1 - q + EPS)).mean()
 def dice(p, s=1.0):
     return 1 - (2 * (y * p).sum() + s) / (y.sum() + p.sum() + s)
 def dice_per_image(p, s=1.0):
@@ -254,7 +260,7 @@ def dice_per_image(p, s=1.0):
     return (1 - (2 * inter + s) / d).mean()
 def focal(p, gamma=2.0, alpha=0.25):
     q = p.clamp(EPS, 1 - EPS)
-    return -(alpha * y * (1 - q) ** gamma * torch.log(q) + (1 - alpha) * (1 - y) * q ** gamma * torch.log(1 - q)).mean()
+    return -(alpha * y * (1 - q) ** gamma * torch.log(q + EPS) + (1 - alpha) * (1 - y) * q ** gamma * torch.log(1 - q + EPS)).mean()
 # soft skeleton and clDice: Shit et al.'s reference code (github.com/jocpae/clDice)
 def soft_erode(img):
     p1 = -F.max_pool2d(-img, (3, 1), (1, 1), (1, 0))
@@ -385,5 +391,69 @@ describe('in a model', () => {
       expect(l[l.length - 1]).toBeLessThan(l[0]);
       model.dispose();
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// One binary cross-entropy: bceLoss is Keras' formula, and trainModel's default loss is bceLoss.
+
+/** keras.backend.binary_crossentropy (Keras 2 / tf.keras, on probabilities), written in numpy, float32. */
+const NUMPY_KERAS_BCE = String.raw`
+import json, sys
+import numpy as np
+inp = json.load(open(sys.argv[1]))
+eps = np.float32(1e-7)
+out = []
+for case in inp:
+    y = np.asarray(case['y'], dtype=np.float32); p = np.asarray(case['p'], dtype=np.float32)
+    p = np.clip(p, eps, np.float32(1) - eps)
+    bce = y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)
+    out.append(float(-np.mean(bce, dtype=np.float64)))
+print(json.dumps(out))
+`;
+
+describe('binary cross-entropy is Keras\' formula, and the only one', () => {
+  it('bceLoss equals keras.backend.binary_crossentropy (numpy), at the clip limits and beyond', (ctx) => {
+    needs(ctx, 'numpy in the reference Python', pythonHas('numpy'));
+    const r = rng(3);
+    const cases = [
+      // hard labels with predictions at, inside and beyond [ε, 1 − ε] (a ReLU output reaches 1.5)
+      { y: [1, 0, 1, 0, 1, 0, 1, 0], p: [0, 1, 1.5, -0.25, 1e-9, 1 - 1e-9, 0.5, 0.5] },
+      // soft labels
+      { y: [0.2, 0.7, 1, 0, 0.5], p: [0.3, 0.6, 0.999, 0.001, 0.5] },
+      // a random batch, as training sees it
+      { y: Array.from({ length: 200 }, () => (r() < 0.1 ? 1 : 0)), p: Array.from({ length: 200 }, () => r()) },
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'nn-bce-'));
+    try {
+      const file = join(dir, 'cases.json');
+      writeFileSync(file, JSON.stringify(cases));
+      const want = pythonJson<number[]>(NUMPY_KERAS_BCE, [file]);
+      cases.forEach((c, i) => {
+        const v = value(bceLoss, tf.tensor(c.y), tf.tensor(c.p));
+        expect(Math.abs(v - want[i]) / want[i]).toBeLessThan(1e-6);
+      });
+      // the ε inside the log matters at the clip limit: log(ε + ε) not log(ε)
+      expect(value(bceLoss, tf.tensor([1]), tf.tensor([0]))).toBeCloseTo(-Math.log(2e-7), 4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("trainModel's default loss ('bce') is bceLoss: the same weights train to the same history", async () => {
+    const r = rng(11);
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * 8 * 8 }, () => r()), [2, 8, 8, 1]);
+    const y = tf.tensor4d(Float32Array.from({ length: 2 * 8 * 8 }, (_, i) => (i % 5 === 0 ? 1 : 0)), [2, 8, 8, 1]);
+    const build = () => buildUNet({ depth: 1, baseFilters: 2, outputActivation: 'sigmoid' });
+    const a = build();
+    const b = build();
+    b.setWeights(a.getWeights());
+    const ha = await trainModel(a, x, y, { epochs: 2, batchSize: 2, verbose: false });
+    const hb = await trainModel(b, x, y, { epochs: 2, batchSize: 2, verbose: false, loss: bceLoss });
+    expect(ha.history.loss).toEqual(hb.history.loss);
+    expect(ha.history.loss[0]).toBeGreaterThan(0);
+    a.dispose();
+    b.dispose();
+    tf.dispose([x, y]);
   });
 });

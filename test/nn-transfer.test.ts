@@ -146,25 +146,65 @@ describe('transferWeights', () => {
 });
 
 describe('withWeightSeed', () => {
-  it('the same seed gives the same initial weights, another seed others; Math.random is restored', () => {
+  const weightsOf = (m: tf.LayersModel): number[] => m.getWeights().flatMap((t) => Array.from(t.dataSync()));
+
+  it('the same seed gives the same initial weights, another seed others, whatever Math.random does', () => {
     const original = Math.random;
-    const w = (seed: number): number[] =>
-      withWeightSeed(seed, () => buildUNet({ depth: 1, baseFilters: 2 }))
-        .getWeights()
-        .flatMap((t) => Array.from(t.dataSync()));
-    const a = w(5);
-    const b = w(5);
-    const c = w(6);
+    let expected = original;
+    const build = () => {
+      // nothing global is swapped while the model is built
+      expect(Math.random).toBe(expected);
+      return buildUNet({ depth: 1, baseFilters: 2 });
+    };
+    const a = weightsOf(withWeightSeed(5, build));
+    const b = weightsOf(withWeightSeed(5, build));
+    const c = weightsOf(withWeightSeed(6, build));
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
-    expect(Math.random).toBe(original);
+    // the unseeded draws tfjs makes while building come from Math.random: they must not matter
+    let k = 0;
+    Math.random = () => ((k = (k * 48271 + 11) % 2147483647) / 2147483647);
+    expected = Math.random;
+    try {
+      expect(weightsOf(withWeightSeed(5, build))).toEqual(a);
+    } finally {
+      Math.random = original;
+    }
+  });
+
+  it('redraws each random weight with its own initialiser; zeros, ones and moving statistics stay', () => {
+    const m = withWeightSeed(3, () => buildUNet({ depth: 2, baseFilters: 8, batchNorm: true }));
+    for (const layer of m.layers) {
+      for (const w of layer.weights) {
+        const v = Float64Array.from(w.read().dataSync());
+        const base = w.originalName.split('/').pop();
+        if (base === 'kernel') {
+          // Glorot normal (tfjs' default): a normal truncated at 2σ with σ = sqrt(2 / (fan_in + fan_out)),
+          // whose standard deviation is 0.88σ
+          const s = w.shape as number[];
+          const receptive = s.slice(0, -2).reduce((x, y) => x * y, 1);
+          const sigma = Math.sqrt(2 / (receptive * (s[s.length - 2] + s[s.length - 1])));
+          const sd = Math.sqrt(v.reduce((acc, x) => acc + x * x, 0) / v.length);
+          if (v.length >= 500) expect(Math.abs(sd / sigma - 0.88)).toBeLessThan(0.1);
+          expect(Math.max(...Array.from(v, Math.abs))).toBeLessThanOrEqual(2 * sigma + 1e-6);
+        } else if (base === 'bias' || base === 'beta' || base === 'moving_mean') {
+          expect(Array.from(v).every((x) => x === 0)).toBe(true);
+        } else if (base === 'gamma' || base === 'moving_variance') {
+          expect(Array.from(v).every((x) => x === 1)).toBe(true);
+        }
+      }
+    }
+    m.dispose();
+  });
+
+  it('refuses a builder that is asynchronous or returns no model', () => {
     expect(() =>
       withWeightSeed(1, () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    expect(Math.random).toBe(original);
-    expect(() => withWeightSeed(1, () => Promise.resolve(1))).toThrow(/synchronous/);
-    expect(Math.random).toBe(original);
+    expect(() => withWeightSeed(1, (() => Promise.resolve(1)) as never)).toThrow(/synchronous/);
+    expect(() => withWeightSeed(1, (() => ({})) as never)).toThrow(/LayersModel/);
+    expect(() => withWeightSeed(Number.NaN, () => buildUNet({ depth: 1, baseFilters: 2 }))).toThrow(/seed/);
   });
 });

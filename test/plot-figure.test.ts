@@ -8,9 +8,9 @@ import { PNG } from 'pngjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildCMap, figure, getColormap, magnifyRegion, plotlyFigure, showHitCases, showHitMap, subplots,
-} from '../lib/plot/index.js';
+import { figure, getColormap, plotlyFigure, subplots } from '../lib/plot/index.js';
+import { buildCMap } from '../lib/plot/colors.js';
+import { magnifyRegion, showHitCases, showHitMap } from '../lib/plot/lecture.js';
 import { formatNumber } from '../lib/plot/text.js';
 import { maxNTicks } from '../lib/plot/ticks.js';
 import { pythonHas, pythonJson } from './helpers/python.js';

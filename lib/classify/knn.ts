@@ -151,6 +151,13 @@ const LEAF = 8;
  * The k-nearest-neighbour classifier (ml-knn's API; scikit-learn's
  * `KNeighborsClassifier(n_neighbors=k)` with Euclidean distance).
  */
+/** A copy of a growable buffer in a new array of the same type with room for `n` elements. */
+function grown<T extends Int32Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (len: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
 export class KNN {
   /** Neighbours that vote. */
   readonly k: number;
@@ -391,12 +398,8 @@ export class KNN {
       let p = m;
       if (m === cap) {
         cap *= 2;
-        const nd = new Float64Array(cap);
-        nd.set(cd);
-        cd = nd;
-        const ni = new Int32Array(cap);
-        ni.set(ci);
-        ci = ni;
+        cd = grown(cd, cap);
+        ci = grown(ci, cap);
       }
       while (p > 0 && cd[p - 1]! > dist) {
         cd[p] = cd[p - 1]!;
@@ -454,12 +457,8 @@ export class KNN {
         const dr = boxDistance(right);
         if (sp + 2 > stackCap) {
           stackCap *= 2;
-          const a1 = new Int32Array(stackCap);
-          a1.set(stackNode);
-          stackNode = a1;
-          const a2 = new Float64Array(stackCap);
-          a2.set(stackDist);
-          stackDist = a2;
+          stackNode = grown(stackNode, stackCap);
+          stackDist = grown(stackDist, stackCap);
         }
         // the nearer child goes on top of the stack: searched first
         const leftFirst = dl <= dr;

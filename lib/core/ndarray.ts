@@ -17,41 +17,21 @@
  *   const small = img.slice([0, 2048, 4], [0, 2048, 4]); // f[::4, ::4]
  *   const spectra = cube.reshape([-1, cube.shape[2]]);    // rows·cols × bands
  */
+import { DTYPES, isDType, typedArrayDtype } from './types.js';
 import type { ArrayLike2D, DType, NumericArray } from './types.js';
 
 /** A numpy-style slice: `[start, stop]`, `[start, stop, step]`, `null` (all) or one index. */
 export type SliceSpec = readonly [number, number] | readonly [number, number, number] | null | number;
 
-const CTORS = {
-  float32: Float32Array,
-  float64: Float64Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  bool: Uint8Array,
-} as const;
-
 /** Allocates a typed array of `dtype` with `n` elements. */
 export function allocate(dtype: DType, n: number): NumericArray {
-  const C = CTORS[dtype];
-  if (!C) throw new Error(`allocate: unknown dtype '${String(dtype)}'`);
-  return new C(n);
+  if (!isDType(dtype)) throw new Error(`allocate: unknown dtype '${String(dtype)}'`);
+  return new DTYPES[dtype].array(n);
 }
 
 /** The dtype name of a typed array (Uint8Array reads as uint8; pass 'bool' explicitly). */
 export function dtypeOf(a: NumericArray): DType {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
-  if (a instanceof Int8Array) return 'int8';
-  if (a instanceof Uint16Array) return 'uint16';
-  if (a instanceof Int16Array) return 'int16';
-  if (a instanceof Uint32Array) return 'uint32';
-  if (a instanceof Int32Array) return 'int32';
-  throw new Error('dtypeOf: not a supported typed array');
+  return typedArrayDtype(a, 'dtypeOf');
 }
 
 function product(shape: readonly number[]): number {

@@ -15,13 +15,15 @@
  * ~0.1 s; so an edited generator remakes its files without anyone bumping a version), or
  * when any of its files is missing or has other bytes than the manifest records (SHA-256
  * of ~120 MB takes a fraction of a second). Every file is written atomically (temporary file + rename), and
- * the manifest last, so an interrupted run is repaired by the next one.
+ * the manifest is updated after each finished group, so a run killed during the third group
+ * keeps the first two: the next run resumes where it stopped. Temporary files that killed runs
+ * left in data/ (writeFileAtomic's `.<name>.<pid>.….tmp`, their process gone) are removed first.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { NDArray } from '../core/ndarray.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../io/atomic.js';
 import { encodeFits } from '../io/fits.js';
 import { encodeNpy } from '../io/npy.js';
 import { encodePng } from '../io/png.js';
@@ -101,6 +103,18 @@ function readManifest(path: string): Manifest | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Merges `groups` into the manifest on disk (re-read first: another process may have refreshed
+ * other groups meanwhile; a manifest of another generator version or seed is started afresh).
+ */
+function writeManifest(path: string, seed: number, groups: Manifest['groups'], replace: readonly DataGroup[]): void {
+  const now = readManifest(path);
+  const merged: Manifest['groups'] = now && now.generator === DATA_VERSION && now.seed === seed ? { ...now.groups } : {};
+  for (const g of replace) merged[g] = groups[g];
+  const manifest: Manifest = { generator: DATA_VERSION, seed, groups: merged };
+  writeFileAtomic(path, JSON.stringify(manifest, null, 1) + '\n');
 }
 
 function fileMatches(path: string, entry: ManifestEntry | undefined): boolean {
@@ -204,10 +218,13 @@ export function ensureData(opts: EnsureDataOptions = {}): EnsureDataResult {
   for (const g of groups) if (!(g in GROUP_FILES)) throw new Error(`ensureData: unknown group '${String(g)}' (tof, spots, roots, vessels)`);
   const log = opts.log ?? ((): void => undefined);
   const manifestPath = join(dir, 'manifest.json');
+  // Temporary files of killed runs (their process gone) in every folder the groups write to.
+  const folders = new Set([dir, ...Object.values(GROUP_FILES).flat().map((f) => dirname(join(dir, f)))]);
+  for (const folder of folders) for (const p of removeStaleTempFiles(folder)) log(`  removed ${p} (left by a killed run)`);
   const old = readManifest(manifestPath);
   const sameGen = !!old && old.generator === DATA_VERSION && old.seed === seed;
-  const groupsOut: Manifest['groups'] = sameGen ? { ...old.groups } : {};
   const result: EnsureDataResult = { dir, written: [], skipped: [], seconds: {} };
+  if (!sameGen && old) writeManifest(manifestPath, seed, {}, []);
   for (const g of groups) {
     const names = GROUP_FILES[g];
     const fingerprint = dataFingerprint(g, seed);
@@ -230,19 +247,13 @@ export function ensureData(opts: EnsureDataOptions = {}): EnsureDataResult {
       files[rel] = { bytes: bytes.length, sha256: sha256(bytes) };
       result.written.push(rel);
     }
-    groupsOut[g] = { fingerprint, files };
+    // Record the finished group now: a run killed later resumes after it.
+    writeManifest(manifestPath, seed, { [g]: { fingerprint, files } }, [g]);
     const s = (performance.now() - t0) / 1000;
     result.seconds[g] = s;
     log(`  ${g}: wrote ${made.size} files in ${s.toFixed(1)} s`);
   }
-  if (result.written.length > 0 || !sameGen) {
-    // Re-read: another process may have refreshed other groups meanwhile.
-    const now = readManifest(manifestPath);
-    const merged = now && now.generator === DATA_VERSION && now.seed === seed ? { ...now.groups, ...groupsOut } : groupsOut;
-    for (const g of groups) if (groupsOut[g]) merged[g] = groupsOut[g];
-    const manifest: Manifest = { generator: DATA_VERSION, seed, groups: merged };
-    writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 1) + '\n');
-  }
+  if (!old || !sameGen) writeManifest(manifestPath, seed, {}, []);
   return result;
 }
 

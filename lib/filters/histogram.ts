@@ -14,6 +14,12 @@
  *   (like numpy's correction step and searchsorted), so edge cases match exactly.
  * - Explicit edges (a monotonically increasing array) are accepted for `bins` as in numpy.
  * Counts are returned as Float64Array (numpy: int64).
+ *
+ * This is the one histogram of the project: `Axes.hist` and `Axes.hist2d` (lib/plot) bin
+ * through {@link histogramCounts} and {@link histogram2dCounts}, as matplotlib's calls
+ * `np.histogram` and `np.histogram2d`; the only difference is matplotlib's own step before
+ * it: `hist` takes its default range from the data without NaN (`nanmin`, `nanmax`), see
+ * {@link nanRange}.
  */
 import { NDArray } from '../core/ndarray.js';
 import type { ArrayLike2D } from '../core/types.js';
@@ -21,7 +27,8 @@ import type { ArrayLike2D } from '../core/types.js';
 /** Values to histogram: an array, typed array, or `{data}` (NDArray). */
 export type HistogramInput = ArrayLike<number> | ArrayLike2D;
 
-function values(v: HistogramInput, fn: string): ArrayLike<number> {
+/** The values of a histogram input (an NDArray's data, flattened), or an error naming `fn`. */
+export function histogramValues(v: HistogramInput, fn: string): ArrayLike<number> {
   if (v && typeof v === 'object' && 'data' in v && 'shape' in v) return (v as ArrayLike2D).data;
   if (v && typeof (v as ArrayLike<number>).length === 'number') return v as ArrayLike<number>;
   throw new Error(`${fn}: values must be an array, a typed array or an NDArray`);
@@ -80,8 +87,23 @@ function checkEdges(e: ArrayLike<number>, fn: string): Float64Array {
   return out;
 }
 
-/** Bin index of v against edges (last bin closed), or −1 when outside. */
-function binOf(edges: Float64Array, v: number): number {
+/**
+ * Bin of v among n equal bins from e0 to eN (`norm` = n / (eN − e0)), or −1 outside (NaN too):
+ * numpy's fast path, an estimate corrected against the edge values themselves, so a value on
+ * an edge lands where a search of the edges would put it. Small, so V8 inlines it in the loops.
+ */
+function equalBin(edges: Float64Array, n: number, e0: number, eN: number, norm: number, v: number): number {
+  if (!(v >= e0 && v <= eN)) return -1;
+  let k = Math.floor((v - e0) * norm);
+  if (k >= n) k = n - 1;
+  else if (k < 0) k = 0;
+  while (k > 0 && v < edges[k]!) k--;
+  while (k < n - 1 && v >= edges[k + 1]!) k++;
+  return k;
+}
+
+/** Bin of v among explicit edges (half-open bins, the last one closed), or −1 outside (NaN too). */
+function searchBin(edges: Float64Array, v: number): number {
   const n = edges.length - 1;
   if (!(v >= edges[0]! && v <= edges[n]!)) return -1;
   if (v === edges[n]) return n - 1;
@@ -94,6 +116,103 @@ function binOf(edges: Float64Array, v: number): number {
     else hi = mid;
   }
   return lo - 1;
+}
+
+/** One axis' binning: its edges and the bin of a value (equal bins: numpy's fast path; else a search). */
+interface Binning {
+  edges: Float64Array;
+  bin: (v: number) => number;
+}
+
+/** Bin edges for one axis: `bins` equal bins over the range (numpy's linspace), or checked explicit edges. */
+function binning(a: ArrayLike<number>, bins: number | ArrayLike<number>, range: readonly [number, number] | undefined, float32: boolean, fn: string, what = ''): Binning {
+  if (typeof bins !== 'number') {
+    const edges = checkEdges(bins, fn);
+    return { edges, bin: (v) => searchBin(edges, v) };
+  }
+  if (!Number.isInteger(bins) || bins < 1) throw new Error(`${fn}: ${what}bins must be a positive integer, got ${bins}`);
+  const [first, last] = outerEdges(a, range, fn);
+  const edges = linspaceEdges(first, last, bins, float32);
+  const e0 = edges[0]!;
+  const eN = edges[bins]!;
+  const norm = bins / (eN - e0);
+  return { edges, bin: (v) => equalBin(edges, bins, e0, eN, norm, v) };
+}
+
+/**
+ * The range matplotlib's `hist` bins over when given a bin count and no range: the data's
+ * minimum and maximum without NaN (`np.nanmin`, `np.nanmax`; infinities stay and make
+ * `np.histogram` refuse the range). Undefined when no value is a number (then numpy's own
+ * rule applies: [0, 1] for no data, an error for all NaN).
+ */
+export function nanRange(a: ArrayLike<number>): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let any = false;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v !== v) continue;
+    any = true;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return any ? [lo, hi] : undefined;
+}
+
+/**
+ * The histogram core: `np.histogram(a, bins, range)` on plain values, errors naming `fn`.
+ * {@link histogram} and `Axes.hist` call it.
+ */
+export function histogramCounts(a: ArrayLike<number>, bins: number | ArrayLike<number>, range: readonly [number, number] | undefined, fn: string): HistogramResult {
+  const { edges, bin } = binning(a, bins, range, a instanceof Float32Array, fn);
+  const counts = new Float64Array(edges.length - 1);
+  if (typeof bins === 'number') {
+    // the hot case (images of millions of pixels): equalBin called directly, inlined
+    const n = edges.length - 1;
+    const e0 = edges[0]!;
+    const eN = edges[n]!;
+    const norm = n / (eN - e0);
+    for (let i = 0; i < a.length; i++) {
+      const k = equalBin(edges, n, e0, eN, norm, a[i]!);
+      if (k >= 0) counts[k]!++;
+    }
+  } else {
+    for (let i = 0; i < a.length; i++) {
+      const k = bin(a[i]!);
+      if (k >= 0) counts[k]!++;
+    }
+  }
+  return { counts, edges };
+}
+
+/**
+ * The 2-D histogram core: `np.histogram2d(x, y, bins, range)` on plain values, counts
+ * `[nx, ny]` row-major, errors naming `fn`. {@link histogram2d} and `Axes.hist2d` call it.
+ */
+export function histogram2dCounts(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  bins: number | readonly [number, number] | readonly [ArrayLike<number>, ArrayLike<number>],
+  range: readonly [readonly [number, number], readonly [number, number]] | undefined,
+  fn: string,
+): { counts: Float64Array; xedges: Float64Array; yedges: Float64Array } {
+  if (xs.length !== ys.length) throw new Error(`${fn}: x and y differ in length (${xs.length} vs ${ys.length})`);
+  const spec = typeof bins === 'number' ? [bins, bins] : bins;
+  if (spec.length !== 2) throw new Error(`${fn}: bins must be a number, [nx, ny] or [xedges, yedges]`);
+  // np.histogram2d keeps float64 edges whatever the data type
+  const bx = binning(xs, spec[0]!, range?.[0], false, fn, 'x ');
+  const by = binning(ys, spec[1]!, range?.[1], false, fn, 'y ');
+  const nx = bx.edges.length - 1;
+  const ny = by.edges.length - 1;
+  const counts = new Float64Array(nx * ny);
+  for (let i = 0; i < xs.length; i++) {
+    const kx = bx.bin(xs[i]!);
+    if (kx < 0) continue;
+    const ky = by.bin(ys[i]!);
+    if (ky < 0) continue;
+    counts[kx * ny + ky]!++;
+  }
+  return { counts, xedges: bx.edges, yedges: by.edges };
 }
 
 /** Result of histogram. */
@@ -115,39 +234,7 @@ export interface HistogramResult {
  *   const { counts, edges } = histogram(cross, 10);
  */
 export function histogram(data: HistogramInput, bins: number | ArrayLike<number> = 10, range?: readonly [number, number]): HistogramResult {
-  const a = values(data, 'histogram');
-  const float32 = a instanceof Float32Array;
-  let edges: Float64Array;
-  if (typeof bins === 'number') {
-    if (!Number.isInteger(bins) || bins < 1) throw new Error(`histogram: bins must be a positive integer, got ${bins}`);
-    const [first, last] = outerEdges(a, range, 'histogram');
-    edges = linspaceEdges(first, last, bins, float32);
-  } else {
-    edges = checkEdges(bins, 'histogram');
-  }
-  const n = edges.length - 1;
-  const counts = new Float64Array(n);
-  const e0 = edges[0]!;
-  const eN = edges[n]!;
-  const uniform = typeof bins === 'number';
-  const norm = n / (eN - e0);
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!;
-    if (!(v >= e0 && v <= eN)) continue;
-    let k: number;
-    if (uniform) {
-      // numpy's fast path: estimate, then correct against the edges themselves
-      k = Math.floor((v - e0) * norm);
-      if (k >= n) k = n - 1;
-      if (k < 0) k = 0;
-      while (k > 0 && v < edges[k]!) k--;
-      while (k < n - 1 && v >= edges[k + 1]!) k++;
-    } else {
-      k = binOf(edges, v);
-    }
-    counts[k]!++;
-  }
-  return { counts, edges };
+  return histogramCounts(histogramValues(data, 'histogram'), bins, range, 'histogram');
 }
 
 /** Result of histogram2d. */
@@ -176,31 +263,6 @@ export function histogram2d(
   bins: number | readonly [number, number] | readonly [ArrayLike<number>, ArrayLike<number>] = 10,
   range?: readonly [readonly [number, number], readonly [number, number]],
 ): Histogram2dResult {
-  const xs = values(x, 'histogram2d');
-  const ys = values(y, 'histogram2d');
-  if (xs.length !== ys.length) throw new Error(`histogram2d: x and y differ in length (${xs.length} vs ${ys.length})`);
-  const spec = typeof bins === 'number' ? [bins, bins] : bins;
-  if (spec.length !== 2) throw new Error('histogram2d: bins must be a number, [nx, ny] or [xedges, yedges]');
-  const edgesFor = (s: number | ArrayLike<number>, a: ArrayLike<number>, r: readonly [number, number] | undefined, name: string): Float64Array => {
-    if (typeof s === 'number') {
-      if (!Number.isInteger(s) || s < 1) throw new Error(`histogram2d: ${name} bins must be a positive integer, got ${s}`);
-      const [first, last] = outerEdges(a, r, 'histogram2d');
-      return linspaceEdges(first, last, s, false);
-    }
-    return checkEdges(s, 'histogram2d');
-  };
-  const xe = edgesFor(spec[0]!, xs, range?.[0], 'x');
-  const ye = edgesFor(spec[1]!, ys, range?.[1], 'y');
-  const nx = xe.length - 1;
-  const ny = ye.length - 1;
-  const counts = new Float64Array(nx * ny);
-  for (let i = 0; i < xs.length; i++) {
-    const bx = binOf(xe, xs[i]!);
-    if (bx < 0) continue;
-    const by = binOf(ye, ys[i]!);
-    if (by < 0) continue;
-    counts[bx * ny + by]!++;
-  }
-  return { counts: new NDArray(counts, [nx, ny]), xedges: xe, yedges: ye };
+  const h = histogram2dCounts(histogramValues(x, 'histogram2d'), histogramValues(y, 'histogram2d'), bins, range, 'histogram2d');
+  return { counts: new NDArray(h.counts, [h.xedges.length - 1, h.yedges.length - 1]), xedges: h.xedges, yedges: h.yedges };
 }
-

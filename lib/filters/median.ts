@@ -179,28 +179,8 @@ function median3x3Keys(src: Int32Array | Uint16Array | Int16Array | Uint8Array |
       d = Cc - H2;
       m = d >> 31;
       Cc = H2 + (d & m);
-      // B = med3(M0, M1, M2) = max(min(M0, M1), min(max(M0, M1), M2))
-      d = M0 - M1;
-      m = d >> 31;
-      const mn01 = M1 + (d & m);
-      const mx01 = M0 - (d & m);
-      d = mx01 - M2;
-      m = d >> 31;
-      const t2 = M2 + (d & m);
-      d = mn01 - t2;
-      m = d >> 31;
-      const B = mn01 - (d & m);
-      // v = med3(A, B, Cc)
-      d = A - B;
-      m = d >> 31;
-      const mnAB = B + (d & m);
-      const mxAB = A - (d & m);
-      d = mxAB - Cc;
-      m = d >> 31;
-      const t3 = Cc + (d & m);
-      d = mnAB - t3;
-      m = d >> 31;
-      out[b0 + c] = mnAB - (d & m);
+      // the median is med3(A, med3(M0, M1, M2), Cc)
+      out[b0 + c] = med3Keys(A, med3Keys(M0, M1, M2), Cc);
       L0 = L1;
       L1 = L2;
       M0 = M1;
@@ -209,6 +189,23 @@ function median3x3Keys(src: Int32Array | Uint16Array | Int16Array | Uint8Array |
       H1 = H2;
     }
   }
+}
+
+/**
+ * Median of three integer keys without branches: max(min(a, b), min(max(a, b), c)), each
+ * min/max from a `d >> 31` mask (see median3x3Keys). Small enough for V8 to inline.
+ */
+function med3Keys(a: number, b: number, c: number): number {
+  let d = a - b;
+  let m = d >> 31;
+  const mn = b + (d & m);
+  const mx = a - (d & m);
+  d = mx - c;
+  m = d >> 31;
+  const t = c + (d & m);
+  d = mn - t;
+  m = d >> 31;
+  return mn - (d & m);
 }
 
 /** True when no float32 has its sign bit set (then the bit patterns order like the values). */

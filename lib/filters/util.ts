@@ -3,11 +3,12 @@
  * dtype lookup, band-by-band application, and scikit-image's `img_as_float`.
  */
 import { NDArray, allocate } from '../core/ndarray.js';
+import { DTYPES, arrayDtype } from '../core/types.js';
 import type { ArrayLike2D, DType, NumericArray } from '../core/types.js';
 
-/** The dtype of any `{data, shape}` (an NDArray's own dtype, else from the typed array). */
+/** The dtype of any `{data, shape}` (an NDArray's own dtype, else from the typed array): core's {@link arrayDtype}. */
 export function dtypeOf(a: ArrayLike2D): DType {
-  return (a as { dtype?: DType }).dtype ?? NDArray.from(a).dtype;
+  return arrayDtype(a);
 }
 
 /** Checks a 2-D image argument; returns [rows, cols]. */
@@ -37,15 +38,6 @@ export function perBand(image: ArrayLike2D, fn: (band: NDArray) => NDArray): NDA
   return new NDArray(out ?? allocate(dtype, 0), [R, C, B], dtype);
 }
 
-const INT_MAX: Partial<Record<DType, number>> = {
-  uint8: 255,
-  int8: 127,
-  uint16: 65535,
-  int16: 32767,
-  uint32: 4294967295,
-  int32: 2147483647,
-};
-
 /**
  * scikit-image's `img_as_float`: float32/float64 pass through unchanged (no copy); unsigned
  * integers are multiplied by 1/(their dtype's maximum) (uint16 65535 → 1.0), signed integers too and
@@ -59,9 +51,10 @@ export function imgAsFloat(image: ArrayLike2D): NDArray<Float32Array | Float64Ar
   if (dtype === 'bool') {
     for (let i = 0; i < d.length; i++) out[i] = d[i] ? 1 : 0;
   } else {
-    const max = INT_MAX[dtype];
-    if (max === undefined) throw new Error(`imgAsFloat: unsupported dtype ${dtype}`);
-    const signed = dtype === 'int8' || dtype === 'int16' || dtype === 'int32';
+    const info = DTYPES[dtype];
+    if (info.kind !== 'int' && info.kind !== 'uint') throw new Error(`imgAsFloat: unsupported dtype ${dtype}`);
+    const max = info.max;
+    const signed = info.kind === 'int';
     const scale = 1 / max; // scikit-image multiplies by 1/imax (not x/imax; differs in the last bit)
     for (let i = 0; i < d.length; i++) {
       const v = d[i]! * scale;

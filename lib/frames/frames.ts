@@ -2,15 +2,14 @@
  * Bridges between danfojs-node DataFrames (the lecture's pandas steps: blob tables,
  * training points with columns orig, d, mask) and flat typed arrays.
  *
- * Why not `new DataFrame({orig: Array.from(...), ...})`: danfo 1.2 turns an object of
- * columns into one JS array per row, transposes it back into columns and scans every
- * value to infer types: for the lecture's 2 million training pixels that is about 750 MB
- * and seconds before anything happens, and reading a column back builds a Series (another
- * copy of the index and a type scan). Here:
- *   - `frameFromColumns` fills danfo's column store directly (one plain array of numbers
- *     per column, no per-row objects) and builds danfo's row store only when a danfo
- *     operation asks for it (`head`, `query`, `print`...; then danfo pays its usual price);
- *   - `columnArray` reads the column store straight into a Float32Array.
+ * Design: danfo through its public API — `new DataFrame([], { columns, dtypes })` to make a
+ * frame, `columns`, `getColumnData` and a Series' `values` to read one — except for one step:
+ * filling a frame with millions of rows. danfo's constructor builds one JS array per row and
+ * transposes them (seconds and hundreds of MB for the lecture's 2-million-pixel table), so
+ * `frameFromColumns` hands danfo its column store directly through `adoptColumnStore`
+ * (`danfo-store.ts`, the only code that touches danfo's private fields; it checks them on
+ * every call). danfo holds JS numbers, i.e. float64: `columnArray` returns them as a
+ * Float64Array, so float64 data come back exactly (float32 and integer data too).
  * danfojs-node is loaded on first use (importing it costs about 2 s: it loads tfjs,
  * which this project redirects from tfjs-node to plain @tensorflow/tfjs).
  *
@@ -18,11 +17,12 @@
  *   import { frameFromColumns, columnArray } from 'neutron-seg';
  *   const df = frameFromColumns({ orig: f, d: absDiffValues, mask: maskValues });
  *   df.shape;                      // [2048000, 3]
- *   const d = columnArray(df, 'd'); // Float32Array
+ *   const d = columnArray(df, 'd'); // Float64Array
  */
 import { createRequire } from 'node:module';
 import type { DataFrame, Series } from 'danfojs-node';
 import type { NumericArray } from '../core/types.js';
+import { adoptColumnStore } from './danfo-store.js';
 
 type Danfo = typeof import('danfojs-node');
 let danfo: Danfo | undefined;
@@ -46,16 +46,6 @@ export function loadDanfo(): Danfo {
 
 /** A column: a typed array, a number[], or an NDArray-like `{data, dtype?}` (flattened). */
 export type FrameColumn = NumericArray | readonly number[] | { readonly data: NumericArray; readonly dtype?: string };
-
-/** danfo's internal stores (danfojs-node 1.2.0), used without going through rows. */
-interface DanfoInternals {
-  $dataIncolumnFormat: unknown[][];
-  $index: (string | number)[];
-  $columns: string[];
-  $dtypes: string[];
-  $config: { isLowMemoryMode?: boolean };
-  $data: unknown[];
-}
 
 /**
  * A danfo DataFrame from named columns, without one JS object per row.
@@ -110,75 +100,29 @@ export function frameFromColumns(columns: Readonly<Record<string, FrameColumn>>)
     dtypes.push(dtype);
   }
   const dfd = loadDanfo();
-  const df = new dfd.DataFrame([], { columns: names, dtypes });
-  const inner = df as unknown as DanfoInternals;
-  if (inner.$config.isLowMemoryMode) throw new Error('frameFromColumns: danfo low-memory mode is not supported');
-  inner.$dataIncolumnFormat = colData;
-  const index = new Array<number>(n);
-  for (let i = 0; i < n; i++) index[i] = i;
-  inner.$index = index;
-  const rowsCount = n;
-  let rows: unknown[][] | null = null;
-  // danfo's row store, built on first use from the column store
-  Object.defineProperty(df, '$data', {
-    configurable: true,
-    enumerable: true,
-    get(this: DanfoInternals) {
-      if (rows === null) {
-        const cols = this.$dataIncolumnFormat;
-        const m = cols.length;
-        const r = new Array<unknown[]>(rowsCount);
-        for (let i = 0; i < rowsCount; i++) {
-          const row = new Array<unknown>(m);
-          for (let j = 0; j < m; j++) row[j] = cols[j]![i];
-          r[i] = row;
-        }
-        rows = r;
-      }
-      return rows;
-    },
-    set(v: unknown[][]) {
-      rows = v;
-    },
-  });
-  // shape without building rows (danfo's getter reads the row store)
-  Object.defineProperty(df, 'shape', {
-    configurable: true,
-    get(this: DanfoInternals) {
-      if (rows === null) return [rowsCount, this.$columns.length];
-      return [rows.length, rows.length > 0 ? rows[0]!.length : this.$columns.length];
-    },
-  });
-  return df;
+  return adoptColumnStore(new dfd.DataFrame([], { columns: names, dtypes }), colData, n);
 }
 
 /**
- * One column of a DataFrame (or a Series' values) as a Float32Array, read from danfo's
- * column store (booleans become 0/1, missing values NaN).
+ * One column of a DataFrame (or a Series' values) as a Float64Array, read through danfo's
+ * public accessors (booleans become 0/1, missing values NaN). danfo stores JS numbers, so
+ * the values come back exactly as they went in, float64 included.
  * @param frame a danfo DataFrame or Series
  * @param name the column (required for a DataFrame)
  * @example
- *   const orig = columnArray(df, 'orig');   // Float32Array(df.shape[0])
+ *   const orig = columnArray(df, 'orig');   // Float64Array(df.shape[0])
  */
-export function columnArray(frame: DataFrame | Series, name?: string): Float32Array {
-  const inner = frame as unknown as DanfoInternals & { $isSeries?: boolean };
+export function columnArray(frame: DataFrame | Series, name?: string): Float64Array {
   let src: ArrayLike<unknown>;
-  if (inner.$isSeries) {
-    src = inner.$data as unknown[];
+  if (isSeries(frame)) {
+    src = frame.values as unknown[];
   } else {
     if (name === undefined) throw new Error('columnArray: name the column of a DataFrame');
-    const j = inner.$columns.indexOf(name);
-    if (j < 0) throw new Error(`columnArray: no column '${name}' (columns: ${inner.$columns.join(', ')})`);
-    const col = inner.$dataIncolumnFormat?.[j];
-    if (col && !inner.$config.isLowMemoryMode) src = col;
-    else {
-      const rows = inner.$data as unknown[][];
-      const a = new Array<unknown>(rows.length);
-      for (let i = 0; i < rows.length; i++) a[i] = rows[i]![j];
-      src = a;
-    }
+    const j = frame.columns.indexOf(name);
+    if (j < 0) throw new Error(`columnArray: no column '${name}' (columns: ${frame.columns.join(', ')})`);
+    src = frame.getColumnData[j] as unknown[];
   }
-  const out = new Float32Array(src.length);
+  const out = new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
     out[i] = typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v === null || v === undefined ? NaN : Number(v);
@@ -186,13 +130,18 @@ export function columnArray(frame: DataFrame | Series, name?: string): Float32Ar
   return out;
 }
 
+/** True for a danfo Series: its public `ndim` is 1 (danfo's internal Series class differs from the exported one, so `instanceof` fails). */
+function isSeries(frame: DataFrame | Series): frame is Series {
+  return frame.ndim === 1;
+}
+
 /**
- * Every column of a DataFrame as Float32Arrays.
+ * Every column of a DataFrame as Float64Arrays.
  * @example
  *   const { orig, d, mask } = frameToColumns(df);
  */
-export function frameToColumns(frame: DataFrame): Record<string, Float32Array> {
-  const out: Record<string, Float32Array> = {};
-  for (const name of (frame as unknown as DanfoInternals).$columns) out[name] = columnArray(frame, name);
+export function frameToColumns(frame: DataFrame): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const name of frame.columns) out[name] = columnArray(frame, name);
   return out;
 }

@@ -19,12 +19,17 @@
  * no writer at all, so `writeFits` is ours.
  *
  * Bad input (truncated file, header without END, unsupported BITPIX, bad first card, data
- * size not matching NAXISn) raises an Error naming the file and the problem; the header scan
- * is bounded by the file length, so a corrupt file never hangs.
+ * size not matching NAXISn, a directory or a device instead of a file) raises an Error naming
+ * the file and the problem; the header scan is bounded by the file length, so a corrupt file
+ * never hangs, and the data unit is read only after its declared size is checked against the
+ * bytes present. Files are opened through the readers' shared lib/io/_file.ts. Writing refuses
+ * what it could not read back (lib/io/_write.ts): shapes that are not whole numbers, values the
+ * declared dtype cannot hold (unless `{ clip: true }`).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { NDArray } from '../core/ndarray.js';
 import type { ArrayLike2D, DType, NumericArray } from '../core/types.js';
+import { readAt as readFileAt, withOpenFile } from './_file.js';
+import { writableData } from './_write.js';
 import { writeFileAtomic } from './atomic.js';
 import { fitsjsParseHeader } from './fitsjs.js';
 
@@ -128,20 +133,9 @@ interface HduInfo {
   axes: number[];
 }
 
-/** Reads `n` bytes at `pos` from an open file; fewer at the end of the file. */
-function readAt(fd: number, pos: number, n: number): Buffer {
-  const buf = Buffer.alloc(n);
-  let got = 0;
-  while (got < n) {
-    const r = readSync(fd, buf, got, n - got, pos + got);
-    if (r === 0) break;
-    got += r;
-  }
-  return got < n ? buf.subarray(0, got) : buf;
-}
-
 function scanHdu(fd: number, fileSize: number, start: number, name: string, primary: boolean): HduInfo {
   const where = `readFits ${name}`;
+  const readAt = (pos: number, n: number): Buffer => readFileAt('readFits', name, fd, pos, n);
   let text = '';
   let pos = start;
   let endAt = -1;
@@ -149,27 +143,18 @@ function scanHdu(fd: number, fileSize: number, start: number, name: string, prim
     if (pos >= fileSize) {
       throw new Error(`${where}: header has no END card (file truncated or not FITS; scanned ${pos - start} bytes)`);
     }
-    const block = readAt(fd, pos, BLOCK);
-    if (block.length < BLOCK) {
-      // Accept a final short block only if it holds END; otherwise it is truncated.
-      const t = block.toString('latin1');
-      for (let o = 0; o + CARD <= t.length; o += CARD) {
-        if (t.slice(o, o + 8) === 'END     ') {
-          endAt = text.length + o;
-          break;
-        }
-      }
-      text += t;
-      if (endAt < 0) throw new Error(`${where}: file truncated inside the header (no END card in the last ${block.length} bytes)`);
-      pos += block.length;
-      break;
-    }
+    const block = readAt(pos, BLOCK);
     const t = block.toString('latin1');
-    if (text.length === 0 && primary && !t.startsWith('SIMPLE  =')) {
-      throw new Error(`${where}: bad magic: file does not start with 'SIMPLE  =' (not a FITS file)`);
+    // The first card decides whether this is FITS at all, before any talk of truncation.
+    if (text.length === 0 && primary && !t.startsWith('SIMPLE  ='.slice(0, Math.min(9, t.length)))) {
+      throw new Error(`${where}: bad magic: file does not start with 'SIMPLE  =' (not a FITS file: no SIMPLE card)`);
     }
-    if (text.length === 0 && !primary && !t.startsWith('XTENSION=')) {
-      throw new Error(`${where}: extension at byte ${start} does not start with 'XTENSION='`);
+    if (text.length === 0 && !primary && !t.startsWith('XTENSION='.slice(0, Math.min(9, t.length)))) {
+      throw new Error(`${where}: extension at byte ${start} does not start with 'XTENSION=' (corrupt file or wrong data size in the previous HDU)`);
+    }
+    if (block.length < BLOCK) {
+      // Header blocks are 2880 bytes, END or not: a shorter one means the file was cut.
+      throw new Error(`${where}: file truncated inside the header, after ${fileSize} of ${pos + BLOCK} bytes`);
     }
     for (let o = 0; o + CARD <= BLOCK; o += CARD) {
       if (t.slice(o, o + 8) === 'END     ') {
@@ -181,6 +166,9 @@ function scanHdu(fd: number, fileSize: number, start: number, name: string, prim
     pos += BLOCK;
   }
   const header = makeHeader(parseFitsCards(text.slice(0, endAt)));
+  if (primary && header.get('SIMPLE') !== true) {
+    throw new Error(`${where}: not a FITS file: SIMPLE = ${String(header.get('SIMPLE'))} (a standard FITS file starts with SIMPLE = T)`);
+  }
   const bitpix = header.get('BITPIX');
   const naxis = header.get('NAXIS');
   if (typeof bitpix !== 'number') throw new Error(`${where}: header has no BITPIX`);
@@ -204,8 +192,11 @@ function scanHdu(fd: number, fileSize: number, start: number, name: string, prim
   }
   let n = naxis === 0 ? 0 : axes.reduce((a, b) => a * b, 1);
   if (!primary) {
-    const pcount = Number(header.get('PCOUNT') ?? 0);
-    const gcount = Number(header.get('GCOUNT') ?? 1);
+    const pcount = header.get('PCOUNT') ?? 0;
+    const gcount = header.get('GCOUNT') ?? 1;
+    if (typeof pcount !== 'number' || !Number.isSafeInteger(pcount) || pcount < 0 || typeof gcount !== 'number' || !Number.isSafeInteger(gcount) || gcount < 0) {
+      throw new Error(`${where}: extension at byte ${start} has an invalid PCOUNT or GCOUNT (${String(pcount)}, ${String(gcount)})`);
+    }
     n = gcount * (pcount + n);
   }
   const dataBytes = (Math.abs(bitpix) / 8) * n;
@@ -239,20 +230,6 @@ function locateHdu(fd: number, fileSize: number, name: string, opts: ReadFitsOpt
   return info;
 }
 
-function withFile<T>(path: string, where: string, fn: (fd: number, size: number) => T): T {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new Error(`${where} ${path}: cannot open file: ${(err as Error).message}`);
-  }
-  try {
-    return fn(fd, fstatSync(fd).size);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Reads the header of a FITS image HDU (only the header blocks are read).
  *
@@ -265,7 +242,7 @@ function withFile<T>(path: string, where: string, fn: (fd: number, size: number)
  *   h.get('NAXIS1'); // columns
  */
 export function readFitsHeader(path: string, opts: ReadFitsOptions = {}): FitsHeader {
-  return withFile(path, 'readFitsHeader', (fd, size) => locateHdu(fd, size, path, opts).header);
+  return withOpenFile('readFitsHeader', path, (fd, size) => locateHdu(fd, size, path, opts).header);
 }
 
 /** Decodes a big-endian data unit into the raw typed array of BITPIX. */
@@ -351,10 +328,13 @@ function applyScaling(raw: NumericArray, bitpix: number, bzero: number, bscale: 
  *   const f = asFloat32(img);
  */
 export function readFits(path: string, opts: ReadFitsOptions = {}): NDArray {
-  return withFile(path, 'readFits', (fd, size) => {
+  return withOpenFile('readFits', path, (fd, size) => {
     const where = `readFits ${path}`;
     const info = locateHdu(fd, size, path, opts);
     const { bitpix, axes, header } = info;
+    if (axes.length === 0 && opts.hdu === undefined) {
+      throw new Error(`${where}: no image in the file: the primary HDU has NAXIS = 0 and no image extension follows (an empty or truncated file?)`);
+    }
     const xt = header.get('XTENSION');
     if (typeof xt === 'string' && xt.trim() !== 'IMAGE') throw new Error(`${where}: HDU is a ${xt.trim()} extension, not an image`);
     if (axes.length > 3) throw new Error(`${where}: NAXIS = ${axes.length} images are not supported (1 to 3 axes)`);
@@ -363,7 +343,7 @@ export function readFits(path: string, opts: ReadFitsOptions = {}): NDArray {
     if (have < info.dataBytes) {
       throw new Error(`${where}: file truncated: NAXIS [${axes.join(', ')}] of BITPIX ${bitpix} needs ${info.dataBytes} data bytes, found ${have}`);
     }
-    const bytes = readAt(fd, info.dataStart, info.dataBytes);
+    const bytes = readFileAt('readFits', path, fd, info.dataStart, info.dataBytes);
     if (bytes.length < info.dataBytes) throw new Error(`${where}: file truncated while reading the data unit`);
     const raw = decodeData(bytes, bitpix, n);
     const bzero = header.get('BZERO') ?? 0;
@@ -386,6 +366,11 @@ export interface WriteFitsOptions {
    * NAXIS*, EXTEND, BZERO, BSCALE, END) are set by the writer and rejected here.
    */
   header?: Record<string, FitsValue | string[]>;
+  /**
+   * Round and clip values the declared dtype cannot hold (NaN → 0) instead of refusing them;
+   * default false (e.g. float data declared uint16 with a NaN or 70000 in it is an error).
+   */
+  clip?: boolean;
 }
 
 function padCard(s: string): string {
@@ -449,29 +434,24 @@ function layoutFor(dtype: DType): Layout {
   }
 }
 
-function arrayDtype(a: ArrayLike2D): DType {
-  const d = (a as { dtype?: DType }).dtype;
-  if (d) return d;
-  return NDArray.from(a).dtype;
-}
-
 /**
  * Encodes an image as FITS bytes (primary HDU).
  *
  * @param image 1-D, 2-D `[rows, cols]` or 3-D `[planes, rows, cols]` array; dtype decides
  *   BITPIX (uint8/bool 8, int8 8+BZERO -128, int16 16, uint16 16+BZERO 32768, int32 32,
  *   uint32 32+BZERO 2^31, float32 -32, float64 -64)
- * @param opts `{header}` extra cards
+ * @param opts `{header}` extra cards, `{clip}` to round and clip values the dtype cannot hold
  * @returns the file bytes (a multiple of 2880)
+ * @throws when the shape is not 1-3 whole numbers >= 0 matching the data, a value does not fit
+ *   the declared dtype, or a header card is invalid
  * @example
  *   const bytes = encodeFits(NDArray.zeros([64, 64], 'uint16'));
  */
 export function encodeFits(image: ArrayLike2D, opts: WriteFitsOptions = {}): Uint8Array {
-  const shape = [...image.shape];
+  const { dtype, data, shape } = writableData('writeFits', image, opts);
   if (shape.length < 1 || shape.length > 3) throw new Error(`writeFits: image must have 1 to 3 axes, got shape [${shape.join(', ')}]`);
-  const n = shape.reduce((a, b) => a * b, 1);
-  if (image.data.length !== n) throw new Error(`writeFits: data has ${image.data.length} elements but shape [${shape.join(', ')}] needs ${n}`);
-  const lay = layoutFor(arrayDtype(image));
+  const n = data.length;
+  const lay = layoutFor(dtype);
   const cards: string[] = [
     card('SIMPLE', true, 'conforms to FITS standard'),
     card('BITPIX', lay.bitpix, 'array data type'),
@@ -506,7 +486,7 @@ export function encodeFits(image: ArrayLike2D, opts: WriteFitsOptions = {}): Uin
   const out = new Uint8Array(headerBytes + dataBytes);
   out.fill(0x20, 0, headerBytes);
   out.set(Buffer.from(cards.join(''), 'latin1'), 0);
-  lay.encode(image.data, new DataView(out.buffer, headerBytes, n * itemBytes));
+  lay.encode(data, new DataView(out.buffer, headerBytes, n * itemBytes));
   return out;
 }
 

@@ -17,11 +17,16 @@
  *   so `np.asfortranarray(a)` saved and read back equals `a`.
  * - Writes choose version 1.0 when the header fits (what numpy writes), 2.0 otherwise, and are
  *   atomic (writeFileAtomic).
- * - The data size must match the shape exactly: shorter (truncated) or longer files are errors.
+ * - The data size must match the shape exactly: shorter (truncated) or longer files are errors,
+ *   found from the header before the data is allocated.
+ * - Writes refuse what they could not read back (lib/io/_write.ts): a shape that is not whole
+ *   numbers ≥ 0, or values the declared dtype cannot hold (unless `{ clip: true }`).
  */
-import { readFileSync } from 'node:fs';
-import { NDArray, allocate, dtypeOf } from '../core/ndarray.js';
+import { NDArray } from '../core/ndarray.js';
+import { DTYPES } from '../core/types.js';
 import type { ArrayLike2D, DType, NumericArray } from '../core/types.js';
+import { readWholeFile } from './_file.js';
+import { writableData } from './_write.js';
 import { writeFileAtomic } from './atomic.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -49,19 +54,9 @@ function descrInfo(descr: string, where: string): DescrInfo {
   const kind = m[2]!;
   const size = Number(m[3]);
   const key = `${kind}${size}`;
-  const table: Record<string, DescrInfo['dtype']> = {
-    f4: 'float32',
-    f8: 'float64',
-    u1: 'uint8',
-    i1: 'int8',
-    u2: 'uint16',
-    i2: 'int16',
-    u4: 'uint32',
-    i4: 'int32',
-    i8: 'int64',
-    u8: 'uint64',
-    b1: 'bool',
-  };
+  // numpy's kind+size → dtype: the shared dtype table, plus the two 64-bit integers read specially.
+  const table: Record<string, DescrInfo['dtype']> = { i8: 'int64', u8: 'uint64' };
+  for (const [name, info] of Object.entries(DTYPES)) table[info.numpy.slice(1)] = name as DType;
   const dtype = table[key];
   if (!dtype) throw new Error(`${where}: unsupported dtype '${descr}' (supported: <f4 <f8 <u2 <i2 |u1 |i1 <u4 <i4 <i8 <u8 |b1)`);
   return { dtype, size };
@@ -209,8 +204,7 @@ export function parseNpy(bytes: Uint8Array, name = '<buffer>'): NDArray {
     for (let i = 0; i < n; i++) data[i] = Number(big[i]!);
   } else {
     dtype = info.dtype;
-    const C = allocate(dtype, 0).constructor as new (b: ArrayBuffer) => NumericArray;
-    data = new C(raw.buffer);
+    data = new DTYPES[dtype].array(raw.buffer);
     if (dtype === 'bool') for (let i = 0; i < n; i++) if (data[i]! > 1) data[i] = 1;
   }
   if (h.fortranOrder) data = fortranToC(data, h.shape);
@@ -226,53 +220,34 @@ export function parseNpy(bytes: Uint8Array, name = '<buffer>'): NDArray {
  *   const cube = readNpy('data/tofdata.npy'); // NDArray(float32, [rows, cols, bands])
  */
 export function readNpy(path: string): NDArray {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new Error(`readNpy ${path}: cannot read file: ${(err as Error).message}`);
-  }
-  return parseNpy(bytes, path);
+  return parseNpy(readWholeFile('readNpy', path), path);
 }
 
-const DESCR: Record<DType, string> = {
-  float32: '<f4',
-  float64: '<f8',
-  uint8: '|u1',
-  int8: '|i1',
-  uint16: '<u2',
-  int16: '<i2',
-  uint32: '<u4',
-  int32: '<i4',
-  bool: '|b1',
-};
-
-function dtypeOfArray(a: ArrayLike2D): DType {
-  const d = (a as { dtype?: DType }).dtype;
-  if (d && d in DESCR) return d;
-  try {
-    return dtypeOf(a.data as NumericArray);
-  } catch {
-    throw new Error('writeNpy: unsupported typed array');
-  }
+/** Options of writeNpy / encodeNpy. */
+export interface WriteNpyOptions {
+  /**
+   * Round and clip values the declared dtype cannot hold (NaN → 0) instead of refusing them;
+   * default false.
+   */
+  clip?: boolean;
 }
 
 /**
  * Encodes an array as NPY bytes (C order, little-endian, version 1.0 when possible).
  *
  * @param array any `{data, shape}`; an NDArray's dtype is kept ('bool' → '|b1')
+ * @param opts `{ clip }`: see {@link WriteNpyOptions}
  * @returns the bytes of a .npy file
+ * @throws when the shape is not whole numbers >= 0 matching the data, or a value does not fit the
+ *   declared dtype
  * @example
  *   const bytes = encodeNpy(NDArray.zeros([4, 4]));
  */
-export function encodeNpy(array: ArrayLike2D): Uint8Array {
-  const n = product(array.shape);
-  if (array.data.length !== n) {
-    throw new Error(`writeNpy: data has ${array.data.length} elements but shape [${array.shape.join(', ')}] needs ${n}`);
-  }
-  const dtype = dtypeOfArray(array);
-  const descr = DESCR[dtype];
-  const shapeText = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
+export function encodeNpy(array: ArrayLike2D, opts: WriteNpyOptions = {}): Uint8Array {
+  const { dtype, data: src, shape } = writableData('writeNpy', array, opts);
+  const n = src.length;
+  const descr = DTYPES[dtype].numpy;
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   let version = 1;
   let pre = 10;
@@ -284,8 +259,7 @@ export function encodeNpy(array: ArrayLike2D): Uint8Array {
   }
   const headerLen = total - pre;
   const header = dict + ' '.repeat(headerLen - dict.length - 1) + '\n';
-  const src = array.data;
-  const itemBytes = src.BYTES_PER_ELEMENT;
+  const itemBytes = DTYPES[dtype].bytes;
   const out = new Uint8Array(total + n * itemBytes);
   out.set(MAGIC, 0);
   out[6] = version;
@@ -296,7 +270,6 @@ export function encodeNpy(array: ArrayLike2D): Uint8Array {
   out.set(Buffer.from(header, 'latin1'), pre);
   // Typed arrays are little-endian on every platform Node runs on (x86, ARM).
   out.set(new Uint8Array(src.buffer, src.byteOffset, n * itemBytes), total);
-  if (dtype === 'bool') for (let i = 0; i < n; i++) out[total + i] = src[i] ? 1 : 0;
   return out;
 }
 
@@ -305,10 +278,11 @@ export function encodeNpy(array: ArrayLike2D): Uint8Array {
  *
  * @param path target file; parent directories are created
  * @param array any `{data, shape}` (NDArray dtype kept, e.g. uint16 → '<u2', bool → '|b1')
+ * @param opts `{ clip }`: see {@link WriteNpyOptions}
  * @returns the absolute path written
  * @example
  *   writeNpy('data/tofdata.npy', cube); // np.load('data/tofdata.npy') reads it back
  */
-export function writeNpy(path: string, array: ArrayLike2D): string {
-  return writeFileAtomic(path, encodeNpy(array));
+export function writeNpy(path: string, array: ArrayLike2D, opts: WriteNpyOptions = {}): string {
+  return writeFileAtomic(path, encodeNpy(array, opts));
 }

@@ -21,6 +21,10 @@
  *   the probe is skipped, with that reason, when neither file is found (`NSEG_WEBGPU_PROBE=1`
  *   probes anyway). The GPU machine's run script installs libvulkan1 and sets VK_DRIVER_FILES,
  *   so the check passes there.
+ * - `selectBackend` also corrects tfjs' cpu up-sampling gradient (`./kernels/cpu-resize-grad.ts`);
+ *   importing this module changes nothing in tfjs.
+ * - tfjs-node-gpu: the probe runs one small op (its tensors freed) and is accepted only when
+ *   TensorFlow placed it on a CUDA device; otherwise the GPU package would run on the CPU.
  * - wasm threads: tfjs-backend-wasm turns threads off in Node; here its threaded-SIMD build is
  *   started with Node worker threads (see `./kernels/wasm-threads.ts`) when a second core is
  *   free: 2+ cores and a 1-minute load average below cores − 1. Measured (bench/UNET-PERF.md):
@@ -31,6 +35,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
+import { patchCpuResizeNearestNeighborGrad } from './kernels/cpu-resize-grad.js';
 import { registerWasmTrainingKernels } from './kernels/wasm-train.js';
 import { initThreadedWasm } from './kernels/wasm-threads.js';
 
@@ -99,7 +104,14 @@ async function tryNode(pkg: 'tfjs-node-gpu' | 'tfjs-node'): Promise<string> {
   if (name !== spec) throw new Error(`${spec} resolves to ${name} (an alias), not the native package`);
   req(spec); // registers the 'tensorflow' backend
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${spec} loaded but the 'tensorflow' backend did not start`);
-  tf.tensor([1, 2]).square().dataSync();
+  // one small op proves the native library runs; the probe's tensors are freed
+  tf.tidy(() => tf.square(tf.tensor1d([1, 2])).dataSync());
+  if (pkg === 'tfjs-node-gpu') {
+    // tfjs-node's backend reports whether TensorFlow placed ops on a GPU (binding.isUsingGpuDevice);
+    // without a CUDA device the GPU package silently runs on the CPU.
+    const onGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+    if (!onGpu) throw new Error(`${spec} loaded, but TensorFlow found no CUDA GPU device (it would run on the CPU)`);
+  }
   return `${spec}: native TensorFlow${pkg === 'tfjs-node-gpu' ? ' with CUDA' : ' on the CPU'}`;
 }
 
@@ -258,6 +270,9 @@ function parseForced(name: string, source: string): NnBackendCandidate {
  * await selectBackend({ backend: 'cpu' });     // force the plain-JS backend
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<string> {
+  // tfjs 4.22's cpu up-sampling gradient is wrong for batches > 1; correct it here, not at
+  // import (the cpu backend may be used later even when another one is chosen now).
+  patchCpuResizeNearestNeighborGrad();
   const envName = typeof process !== 'undefined' ? process.env?.NSEG_BACKEND : undefined;
   const forcedName = options.backend ?? (envName ? envName : undefined);
   const forced = forcedName ? parseForced(forcedName, options.backend ? 'options.backend' : 'NSEG_BACKEND') : null;

@@ -10,6 +10,13 @@
  * Notation in the formulas: `y` the truth, `p` the prediction, `N` the number of
  * elements, `ε = 1e-7` (Keras' `epsilon()`), `clip(p) = min(max(p, ε), 1 − ε)`.
  *
+ * The cross-entropy family (BCE, weighted BCE, focal) shares one pair of log terms,
+ * `log(clip(p) + ε)` and `log(1 − clip(p) + ε)`: exactly what Keras 2 / tf.keras
+ * (`keras.backend.binary_crossentropy`, which the lecture trained with) computes — it clips
+ * and then still adds ε inside the log. `trainModel`'s default loss is {@link bceLoss}, so
+ * there is one binary cross-entropy in the project; test/nn-losses.test.ts checks it against
+ * that formula written in numpy.
+ *
  * Shapes of the API: the losses without parameters are loss functions themselves (`bceLoss`,
  * `diceLoss`), the others are factories that return one (`weightedBceLoss(w)`, `focalLoss({...})`,
  * `clDiceLoss({...})`, `softDiceLoss({...})` for Dice with other smoothing), so every entry can be
@@ -49,6 +56,15 @@ function checkNumber(loss: string, name: string, value: number, min: number, min
   }
 }
 
+/**
+ * Keras' two log terms of the binary cross-entropy: `[log(clip(p) + ε), log(1 − clip(p) + ε)]`
+ * (see the module header). `p` is cast to float32.
+ */
+function logTerms(yPred: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  const p = tf.clipByValue(tf.cast(yPred, 'float32'), LOSS_EPSILON, 1 - LOSS_EPSILON);
+  return [tf.log(tf.add(p, LOSS_EPSILON)), tf.log(tf.add(tf.sub(1, p), LOSS_EPSILON))];
+}
+
 /** Gives a loss function a readable name (tfjs shows it in model summaries and saved configs). */
 function named(name: string, fn: SegmentationLoss): SegmentationLoss {
   Object.defineProperty(fn, 'name', { value: name });
@@ -56,12 +72,13 @@ function named(name: string, fn: SegmentationLoss): SegmentationLoss {
 }
 
 /**
- * Binary cross-entropy with Keras' semantics.
+ * Binary cross-entropy exactly as Keras computes it (`binary_crossentropy` on probabilities).
  *
- * `BCE = −(1/N) Σ [ y·log(clip(p)) + (1 − y)·log(1 − clip(p)) ]`, with `clip` to `[1e-7, 1 − 1e-7]`
- * (so a ReLU output above 1, as in the lecture's spot U-Net, does not give NaN; the gradient is
- * zero where the prediction is clipped, as in Keras). The mean is over every element, which equals
- * Keras' mean over the last axis followed by the mean over the batch.
+ * `BCE = −(1/N) Σ [ y·log(clip(p) + ε) + (1 − y)·log(1 − clip(p) + ε) ]`, ε = 1e-7 and `clip` to
+ * `[ε, 1 − ε]` (so a ReLU output above 1, as in the lecture's spot U-Net, does not give NaN; the
+ * gradient is zero where the prediction is clipped, as in Keras). The mean is over every element,
+ * which equals Keras' mean over the last axis followed by the mean over the batch. This is also
+ * `trainModel`'s `loss: 'bce'`.
  *
  * @param yTrue truth, any shape, values in [0, 1]
  * @param yPred predicted probabilities, same shape
@@ -74,16 +91,15 @@ export const bceLoss: SegmentationLoss = named('binary_crossentropy', (yTrue, yP
   checkPair('bceLoss', yTrue, yPred);
   return tf.tidy(() => {
     const y = tf.cast(yTrue, 'float32');
-    const p = tf.clipByValue(tf.cast(yPred, 'float32'), LOSS_EPSILON, 1 - LOSS_EPSILON);
-    const ll = tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))));
-    return tf.neg(tf.mean(ll)) as tf.Scalar;
+    const [logP, logQ] = logTerms(yPred);
+    return tf.neg(tf.mean(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), logQ)))) as tf.Scalar;
   });
 });
 
 /**
  * Weighted binary cross-entropy: the positive (foreground) class counts `positiveWeight` times.
  *
- * `WBCE = −(1/N) Σ [ w·y·log(clip(p)) + (1 − y)·log(1 − clip(p)) ]`. With `w = 1` it is
+ * `WBCE = −(1/N) Σ [ w·y·log(clip(p) + ε) + (1 − y)·log(1 − clip(p) + ε) ]`. With `w = 1` it is
  * {@link bceLoss}. {@link positiveClassWeight} gives `w = n_negative / n_positive`, which
  * makes both classes weigh the same in total.
  *
@@ -99,9 +115,9 @@ export function weightedBceLoss(positiveWeight: number): SegmentationLoss {
     checkPair('weightedBceLoss', yTrue, yPred);
     return tf.tidy(() => {
       const y = tf.cast(yTrue, 'float32');
-      const p = tf.clipByValue(tf.cast(yPred, 'float32'), LOSS_EPSILON, 1 - LOSS_EPSILON);
-      const pos = tf.mul(tf.mul(y, positiveWeight), tf.log(p));
-      const neg = tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)));
+      const [logP, logQ] = logTerms(yPred);
+      const pos = tf.mul(tf.mul(y, positiveWeight), logP);
+      const neg = tf.mul(tf.sub(1, y), logQ);
       return tf.neg(tf.mean(tf.add(pos, neg))) as tf.Scalar;
     });
   });
@@ -212,8 +228,9 @@ export interface FocalLossOptions {
 /**
  * Binary focal loss (Lin et al. 2017, "Focal loss for dense object detection").
  *
- * `FL = −(1/N) Σ [ α·y·(1 − p)^γ·log p + (1 − α)·(1 − y)·p^γ·log(1 − p) ]` with `p = clip(p)`;
- * for hard labels this is `−α_t (1 − p_t)^γ log p_t`. Without α (`alpha: null`) both weights are 1.
+ * `FL = −(1/N) Σ [ α·y·(1 − p)^γ·log(p + ε) + (1 − α)·(1 − y)·p^γ·log(1 − p + ε) ]` with
+ * `p = clip(p)` (the log terms of {@link bceLoss}, as tf.keras' focal cross-entropy multiplies
+ * Keras' BCE); for hard labels this is `−α_t (1 − p_t)^γ log p_t`. Without α (`alpha: null`) both weights are 1.
  * Note Lin et al.'s α = 0.25 weights the positives *less*; for rare foreground such as roots, try
  * α = 0.75 or more.
  *
@@ -237,9 +254,9 @@ export function focalLoss(options: FocalLossOptions = {}): SegmentationLoss {
     return tf.tidy(() => {
       const y = tf.cast(yTrue, 'float32');
       const p = tf.clipByValue(tf.cast(yPred, 'float32'), LOSS_EPSILON, 1 - LOSS_EPSILON);
-      const q = tf.sub(1, p);
-      const pos = tf.mul(tf.mul(y, wPos), tf.mul(tf.pow(q, gamma), tf.log(p)));
-      const neg = tf.mul(tf.mul(tf.sub(1, y), wNeg), tf.mul(tf.pow(p, gamma), tf.log(q)));
+      const [logP, logQ] = logTerms(yPred);
+      const pos = tf.mul(tf.mul(y, wPos), tf.mul(tf.pow(tf.sub(1, p), gamma), logP));
+      const neg = tf.mul(tf.mul(tf.sub(1, y), wNeg), tf.mul(tf.pow(p, gamma), logQ));
       return tf.neg(tf.mean(tf.add(pos, neg))) as tf.Scalar;
     });
   });

@@ -17,6 +17,9 @@
  * tiles that overlap by a halo wider than the network's receptive field, with tile origins on
  * multiples of 2^depth, so tiled and whole-image predictions agree to rounding (tested).
  *
+ * NaN or infinite pixels are refused by default (`onNaN: 'warn'` predicts anyway and warns):
+ * a convolution spreads one NaN to every output pixel within its receptive field.
+ *
  * Design: `predictImage` is async and reads results with `tensor.data()`, because the WebGPU
  * backend cannot read synchronously in Node. Every intermediate tensor is disposed: the number
  * of live tensors is the same before and after (tested).
@@ -127,6 +130,12 @@ export interface PredictImageOptions {
   padMode?: 'reflect' | 'zero';
   /** Override the multiple the sides must have (default: from the model's max-pool layers, {@link unetMultiple}). */
   multiple?: number;
+  /**
+   * What to do with NaN or infinite pixels, which spread through every convolution (one NaN
+   * pixel made 484 of 1024 output pixels NaN): 'error' (default) refuses the image, 'warn'
+   * predicts anyway and warns with the count of NaN output pixels.
+   */
+  onNaN?: 'error' | 'warn';
 }
 
 /** numpy 'reflect' index for any i (periodic mirror without repeating the edge). */
@@ -175,6 +184,22 @@ export async function predictImage(
   const halo = options.halo ?? 8 * m;
   if (!(tileSize >= 1)) throw new Error(`${fn}: tileSize must be >= 1, got ${String(tileSize)}`);
   if (!(halo >= 0)) throw new Error(`${fn}: halo must be >= 0, got ${String(halo)}`);
+  const onNaN = options.onNaN ?? 'error';
+  if (onNaN !== 'error' && onNaN !== 'warn') throw new Error(`${fn}: onNaN must be 'error' or 'warn', got '${String(onNaN)}'`);
+  let badPixels = 0;
+  let firstBad = -1;
+  for (let i = 0; i < image.data.length; i++) {
+    if (!Number.isFinite(image.data[i]!)) {
+      badPixels++;
+      if (firstBad < 0) firstBad = i;
+    }
+  }
+  const badText = badPixels
+    ? `${fn}: image contains ${badPixels} NaN or infinite pixel value(s), the first at row ${Math.floor(firstBad / C / W)}, col ${Math.floor(firstBad / C) % W}`
+    : '';
+  if (badPixels && onNaN === 'error') {
+    throw new Error(`${badText}; they would spread through the network's convolutions. Replace them first, or pass onNaN: 'warn' to predict anyway`);
+  }
   const padMode = options.padMode ?? 'reflect';
   if (padMode !== 'reflect' && padMode !== 'zero') throw new Error(`${fn}: padMode must be 'reflect' or 'zero', got '${String(padMode)}'`);
   let mean = 0;
@@ -250,5 +275,10 @@ export async function predictImage(
     }
   }
   const result = out as Float32Array;
+  if (badPixels) {
+    let nanOut = 0;
+    for (let i = 0; i < result.length; i++) if (!Number.isFinite(result[i]!)) nanOut++;
+    console.warn(`${badText}: ${nanOut} of ${result.length} output pixels are NaN (onNaN: 'warn')`);
+  }
   return new NDArray(result, outCh === 1 ? [H, W] : [H, W, outCh]);
 }

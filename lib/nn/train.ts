@@ -12,10 +12,9 @@
  *   step). The training loss is the batch-size-weighted mean of the batch losses.
  * - Validation runs after the epoch on the updated model, in batches, with the same
  *   accumulation; its values get the `val_` prefix.
- * - `loss: 'bce'` is Keras' `binary_crossentropy` on probabilities:
- *   `−mean(y·log(p̂ + ε) + (1 − y)·log(1 − p̂ + ε))` with `p̂ = clip(p, ε, 1 − ε)`, ε = 1e-7, so a
- *   ReLU output (the lecture's) works; any `(yTrue, yPred) → scalar` loss can be passed instead
- *   (the losses in `losses.ts`).
+ * - `loss: 'bce'` is Keras' `binary_crossentropy` on probabilities, `bceLoss` of `losses.ts`
+ *   (its ε and clipping are stated there), so a ReLU output (the lecture's) works; any
+ *   `(yTrue, yPred) → scalar` loss can be passed instead (the other losses in `losses.ts`).
  * - One progress line per epoch (`verbose`), like Keras' `verbose=2`.
  *
  * Design: a hand-written loop over `optimizer.minimize` rather than tfjs-layers' `fit`,
@@ -26,21 +25,17 @@
  * disposed (the count of live tensors is the same after every epoch — tested); an optimizer
  * made here is disposed at the end.
  *
- * A fix shipped here: tfjs 4.22's pure-JS cpu backend computes the gradient of
- * `ResizeNearestNeighbor` (the U-Net's `UpSampling2D`) wrongly for batches of more than one
- * sample — its `ResizeNearestNeighborGrad` reads `dy` at the input's batch stride, so every
- * sample after the first gets another sample's gradient (found by comparing one training step
- * with PyTorch: the weights above the last up-sampling got relative errors of 0.1 to 1).
- * {@link patchCpuResizeNearestNeighborGrad} registers a correct kernel for 'cpu'. It runs when
- * this module loads (a synchronous, idempotent kernel registration, so `model.fit` elsewhere is
- * right too) and again in `trainModel` on the cpu backend. After it, every gradient of the
- * spot U-Net matches PyTorch's within 1.3e-6 relative on both the cpu and the wasm backend.
- * The wasm (native) and WebGPU kernels index dy per sample correctly.
+ * On the cpu backend, `trainModel` first corrects tfjs 4.22's up-sampling gradient
+ * (`kernels/cpu-resize-grad.ts`; wrong for batches of more than one sample). Importing this
+ * module changes nothing in tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ArrayLike2D } from '../core/types.js';
 import { mulberry32 } from '../core/random.js';
+import { patchCpuResizeNearestNeighborGrad } from './kernels/cpu-resize-grad.js';
+import { checkChannels, checkFinite, checkRange, finiteStep, targetRangeFor } from './_guards.js';
 import { KERAS_METRIC_NAMES, KerasMetricsAccumulator } from './keras-metrics.js';
+import { bceLoss } from './losses.js';
 import { unetMultiple } from './unet.js';
 
 /** A loss: truth and prediction in, a scalar out (as `model.compile({ loss })` accepts). */
@@ -68,6 +63,12 @@ export interface TrainModelOptions {
   onEpoch?: (epoch: number, logs: Record<string, number>) => void | boolean | Promise<void | boolean>;
   /** Print one progress line per epoch (`console.log`). Default true. */
   verbose?: boolean | 0 | 1;
+  /**
+   * The range the targets must lie in, checked before the first step. Default `[0, 1]` for
+   * 'bce' and the library's binary losses (so 0/255 masks are an error, not a loss of 500),
+   * none for other loss functions; `null` turns the check off.
+   */
+  targetRange?: readonly [number, number] | null;
 }
 
 /** What {@link trainModel} returns. */
@@ -82,82 +83,8 @@ export interface TrainModelResult {
   secondsPerEpoch: number;
 }
 
-const EPS = 1e-7;
-
-interface CpuBackendLike {
-  data: { get(id: unknown): { values: ArrayLike<number> } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-let cpuPatched = false;
-
-/** `ResizeNearestNeighborGrad` for the cpu backend: scatters dy with the forward kernel's own index map. */
-function resizeNearestNeighborGradCpu(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const images = args.inputs.images as tf.TensorInfo;
-  const dy = args.inputs.dy as tf.TensorInfo;
-  const backend = args.backend as CpuBackendLike;
-  const alignCorners = Boolean(args.attrs?.alignCorners);
-  const halfPixelCenters = Boolean(args.attrs?.halfPixelCenters);
-  const [batch, xH, xW, depth] = images.shape;
-  const [, yH, yW] = dy.shape;
-  const dyValues = backend.data.get(dy.dataId).values;
-  const out = new Float32Array(batch * xH * xW * depth);
-  const ratioR = (alignCorners && yH > 1 ? xH - 1 : xH) / (alignCorners && yH > 1 ? yH - 1 : yH);
-  const ratioC = (alignCorners && yW > 1 ? xW - 1 : xW) / (alignCorners && yW > 1 ? yW - 1 : yW);
-  const source = (i: number, ratio: number, size: number): number => {
-    const f = halfPixelCenters ? ratio * (i + 0.5) : ratio * i;
-    const s = Math.min(size - 1, alignCorners ? Math.round(f) : Math.floor(f));
-    return halfPixelCenters ? Math.max(0, s) : s;
-  };
-  const colMap = Int32Array.from({ length: yW }, (_, c) => source(c, ratioC, xW));
-  let k = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < yH; r++) {
-      const rowBase = (b * xH + source(r, ratioR, xH)) * xW;
-      for (let c = 0; c < yW; c++) {
-        const o = (rowBase + colMap[c]) * depth;
-        for (let d = 0; d < depth; d++) out[o + d] += dyValues[k++];
-      }
-    }
-  }
-  return backend.makeTensorInfo(images.shape, 'float32', out);
-}
-
-/**
- * Replaces the cpu backend's `ResizeNearestNeighborGrad` kernel (wrong for batches > 1 in
- * tfjs 4.22, see the module header) by a correct one. Idempotent; a no-op when the cpu backend
- * is not registered.
- *
- * @returns true when the kernel is (now) the corrected one
- * @example
- *   patchCpuResizeNearestNeighborGrad();
- *   await tf.setBackend('cpu');   // UpSampling2D gradients are now right for any batch
- */
-export function patchCpuResizeNearestNeighborGrad(): boolean {
-  if (cpuPatched) return true;
-  if (!tf.findBackendFactory('cpu')) return false;
-  if (tf.getKernel('ResizeNearestNeighborGrad', 'cpu')) tf.unregisterKernel('ResizeNearestNeighborGrad', 'cpu');
-  tf.registerKernel({
-    kernelName: 'ResizeNearestNeighborGrad',
-    backendName: 'cpu',
-    kernelFunc: resizeNearestNeighborGradCpu as unknown as tf.KernelFunc,
-  });
-  cpuPatched = true;
-  return true;
-}
-
-// Correct the cpu kernel as soon as the library loads (see the module header).
-patchCpuResizeNearestNeighborGrad();
-
-/** Keras' `binary_crossentropy` on probabilities (see the module header). */
-function kerasBce(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    const p = tf.clipByValue(yPred, EPS, 1 - EPS);
-    const a = tf.mul(yTrue, tf.log(tf.add(p, EPS)));
-    const b = tf.mul(tf.sub(1, yTrue), tf.log(tf.add(tf.sub(1, p), EPS)));
-    return tf.neg(tf.mean(tf.add(a, b))) as tf.Scalar;
-  });
-}
+/** Keras' Adam default ε. */
+const ADAM_EPSILON = 1e-7;
 
 function toTensor4d(fn: string, name: string, v: tf.Tensor | ArrayLike2D): { t: tf.Tensor4D; owned: boolean } {
   if (v instanceof tf.Tensor) {
@@ -260,7 +187,7 @@ export async function trainModel(
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${fn}: batchSize must be an integer >= 1, got ${String(batchSize)}`);
   if (!(lr > 0)) throw new Error(`${fn}: learningRate must be > 0, got ${String(lr)}`);
   let lossFn: TrainLossFunction;
-  if (options.loss === undefined || options.loss === 'bce') lossFn = kerasBce;
+  if (options.loss === undefined || options.loss === 'bce') lossFn = bceLoss;
   else if (typeof options.loss === 'function') lossFn = options.loss;
   else throw new Error(`${fn}: loss must be 'bce' or a function (yTrue, yPred) => scalar, got ${String(options.loss)}`);
 
@@ -283,7 +210,7 @@ export async function trainModel(
     }
   };
 
-  const optimizer = options.optimizer ?? tf.train.adam(lr, 0.9, 0.999, EPS);
+  const optimizer = options.optimizer ?? tf.train.adam(lr, 0.9, 0.999, ADAM_EPSILON);
   try {
     const xt = take('x', x);
     const yt = take('y', y);
@@ -297,6 +224,14 @@ export async function trainModel(
       xv = take('validationData[0]', options.validationData[0]);
       yv = take('validationData[1]', options.validationData[1]);
       checkPair('validationData[0]', 'validationData[1]', xv, yv);
+    }
+    // The data, before the first step: finite, targets in the loss's range, channels that fit.
+    const targets = targetRangeFor(fn, options.loss, options.targetRange);
+    for (const [xn, a, yn, b] of [['x', xt, 'y', yt], ...(xv && yv ? [['validationData[0]', xv, 'validationData[1]', yv]] : [])] as [string, tf.Tensor4D, string, tf.Tensor4D][]) {
+      checkChannels(fn, model, xn, a, yn, b);
+      await checkFinite(fn, xn, a);
+      await checkFinite(fn, yn, b);
+      if (targets) await checkRange(fn, yn, b, targets.range, targets.name);
     }
     const yHost = (await yt.data()) as Float32Array;
     const yvHost = yv ? ((await yv.data()) as Float32Array) : null;
@@ -333,13 +268,16 @@ export async function trainModel(
         let pred: tf.Tensor | null = null;
         let lossT: tf.Scalar | null = null;
         try {
-          lossT = optimizer.minimize(
+          // Applied only when loss and gradients are finite: a NaN step leaves the weights as they were.
+          lossT = await finiteStep(
+            fn,
+            `epoch ${epoch + 1}, batch ${s / batchSize + 1}`,
+            optimizer,
             () => {
               const p = model.apply(xb, { training: true }) as tf.Tensor;
               pred = tf.keep(p);
               return lossFn(yb, p);
             },
-            true,
             vars,
           );
           if (!lossT || pred === null) throw new Error(`${fn}: the optimizer returned no loss`);

@@ -24,11 +24,14 @@
  * error, or silently wrong steps): start a new optimizer after {@link freezeEncoder} and
  * {@link unfreezeAll}, as Keras asks for a new `compile`.
  *
- * `withWeightSeed` makes the random initial weights reproducible: tfjs' initializers draw their
- * seed from `Math.random()` when the layer has none, so it runs the model builder with
- * `Math.random` replaced by a seeded generator (restored afterwards, also on error). That lets a
- * notebook compare losses or pre-training from the same starting weights, run after run, without
- * a seed option in every builder.
+ * `withWeightSeed` makes the random initial weights reproducible without a seed option in every
+ * builder: it builds the model, then draws every randomly initialised weight again with the
+ * layer's own initialiser (read from the layer's config: Glorot, He, variance scaling, uniform,
+ * normal, truncated normal, orthogonal) made by `tf.initializers` with a seed derived from the
+ * given one and the weight's position. tfjs draws seeded random numbers in JavaScript
+ * (seedrandom), so the weights are the same bits on every backend, run after run. Nothing global
+ * is replaced (an earlier version swapped `Math.random` while the builder ran). Weights whose
+ * initialiser is not random (zeros, ones, constants, identity) are left as built.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../core/random.js';
@@ -192,30 +195,92 @@ export function transferWeights(source: tf.LayersModel, target: tf.LayersModel):
   return target;
 }
 
+type InitializerConfig = Record<string, unknown> & { seed?: number | null };
+
+/** tfjs' random initialisers by the class name a layer's config serialises them with. */
+const RANDOM_INITIALIZERS: Record<string, (config: InitializerConfig) => ReturnType<typeof tf.initializers.zeros>> = {
+  VarianceScaling: (c) => tf.initializers.varianceScaling(c as unknown as Parameters<typeof tf.initializers.varianceScaling>[0]),
+  GlorotUniform: (c) => tf.initializers.glorotUniform(c as { seed?: number }),
+  GlorotNormal: (c) => tf.initializers.glorotNormal(c as { seed?: number }),
+  HeUniform: (c) => tf.initializers.heUniform(c as { seed?: number }),
+  HeNormal: (c) => tf.initializers.heNormal(c as { seed?: number }),
+  LeCunUniform: (c) => tf.initializers.leCunUniform(c as { seed?: number }),
+  LeCunNormal: (c) => tf.initializers.leCunNormal(c as { seed?: number }),
+  RandomUniform: (c) => tf.initializers.randomUniform(c as Parameters<typeof tf.initializers.randomUniform>[0]),
+  RandomNormal: (c) => tf.initializers.randomNormal(c as Parameters<typeof tf.initializers.randomNormal>[0]),
+  TruncatedNormal: (c) => tf.initializers.truncatedNormal(c as Parameters<typeof tf.initializers.truncatedNormal>[0]),
+  Orthogonal: (c) => tf.initializers.orthogonal(c as Parameters<typeof tf.initializers.orthogonal>[0]),
+};
+
+/** Initialisers that draw no random numbers: their weights are the same on every build. */
+const FIXED_INITIALIZERS = new Set(['Zeros', 'Ones', 'Constant', 'Identity']);
+
+/** The config key of a weight's initialiser: 'conv2d_1/kernel' → 'kernelInitializer', 'moving_mean' → 'movingMeanInitializer'. */
+function initializerKey(weight: tf.LayerVariable): string {
+  const base = (weight.originalName ?? weight.name).split('/').pop() ?? '';
+  return `${base.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}Initializer`;
+}
+
 /**
- * Runs `build` with `Math.random` replaced by a seeded generator, so a model built inside gets the
- * same initial weights every time (tfjs' initializers seed themselves from `Math.random()`).
+ * Draws every randomly initialised weight of `model` again with its layer's initialiser, seeded
+ * (see the module header). Weights are visited in the model's layer order.
+ */
+function reseedWeights(model: tf.LayersModel, seed: number): void {
+  const fn = 'withWeightSeed';
+  const next = mulberry32(seed);
+  const visit = (layers: readonly Layer[]): void => {
+    for (const layer of layers) {
+      const inner = (layer as unknown as { layers?: Layer[] }).layers;
+      if (Array.isArray(inner)) {
+        visit(inner);
+        continue;
+      }
+      if (layer.weights.length === 0) continue;
+      const config = layer.getConfig() as Record<string, unknown>;
+      for (const w of layer.weights) {
+        const key = initializerKey(w);
+        const spec = config[key] as { className?: string; config?: InitializerConfig } | undefined;
+        const name = spec?.className;
+        if (name && FIXED_INITIALIZERS.has(name)) continue;
+        const make = name ? RANDOM_INITIALIZERS[name] : undefined;
+        if (!make) {
+          throw new Error(`${fn}: cannot seed weight '${w.name}' of layer '${layer.name}': its initialiser (${name ?? `no ${key} in the layer config`}) is not one tfjs can seed`);
+        }
+        const init = make({ ...(spec?.config ?? {}), seed: Math.floor(next() * 2 ** 31) });
+        const value = init.apply(w.shape as number[], w.dtype);
+        try {
+          w.write(value);
+        } finally {
+          value.dispose();
+        }
+      }
+    }
+  };
+  visit(model.layers);
+}
+
+/**
+ * Builds a model with reproducible initial weights: `build()` makes it, then every randomly
+ * initialised weight is drawn again by its layer's tfjs initialiser with a seed derived from
+ * `seed` (see the module header), so the same seed gives the same weights every time, on every
+ * backend, and nothing global (such as `Math.random`) is touched.
  *
- * @param seed any integer
- * @param build a synchronous function, usually `() => buildUNet(options)`
- * @returns what `build` returns
- * @throws when `build` returns a Promise (the replacement must not outlive the call)
+ * @param seed any finite number (fractions are dropped)
+ * @param build a synchronous function that returns a tfjs LayersModel, usually `() => buildUNet(options)`
+ * @returns the model `build` returned, its initial weights seeded
+ * @throws when `build` returns a Promise or something that is not a LayersModel, or a layer's
+ *   initialiser cannot be seeded
  * @example
  * const a = withWeightSeed(42, () => buildUNet({ depth: 3, baseFilters: 8 }));
  * const b = withWeightSeed(42, () => buildUNet({ depth: 3, baseFilters: 8 }));
  * // a and b have identical weights
  */
-export function withWeightSeed<T>(seed: number, build: () => T): T {
+export function withWeightSeed<T extends tf.LayersModel>(seed: number, build: () => T): T {
   if (!Number.isFinite(seed)) throw new Error(`withWeightSeed: seed must be a finite number, got ${seed}`);
   if (typeof build !== 'function') throw new Error('withWeightSeed: build must be a function');
-  const seeded = mulberry32(seed);
-  const original = Math.random;
-  Math.random = seeded;
-  try {
-    const out = build();
-    if (out instanceof Promise) throw new Error('withWeightSeed: build must be synchronous (it returned a Promise)');
-    return out;
-  } finally {
-    Math.random = original;
-  }
+  const model = build() as unknown;
+  if (model instanceof Promise) throw new Error('withWeightSeed: build must be synchronous (it returned a Promise)');
+  if (!(model instanceof tf.LayersModel)) throw new Error('withWeightSeed: build must return a tfjs LayersModel (e.g. buildUNet(...))');
+  reseedWeights(model, Math.trunc(seed));
+  return model as T;
 }

@@ -21,7 +21,6 @@ export const PROJECT_PACKAGES = [
   'ml-kmeans',
   'ml-knn',
   'pngjs',
-  'utif',
   'd3-scale',
 ] as const;
 

@@ -4,9 +4,9 @@
  *
  * Design:
  * - Sizes follow matplotlib: `figsize` in inches at 100 dpi, fonts in points.
- * - Layout is always "tight": each panel's ticks, labels, title and colour bar are
- *   measured (DejaVu Sans widths, see text.ts) and the grid cells are sized so nothing
- *   overlaps; panels with equal aspect (images) shrink inside their cell, centred.
+ * - Layout is always "tight" (`tightLayout` in layout.ts): each panel's ticks, labels, title
+ *   and colour bar are measured (DejaVu Sans widths, see text.ts) and the grid cells are
+ *   sized so nothing overlaps; panels with equal aspect (images) shrink inside their cell.
  * - Display: a tslab cell whose last expression is a Figure shows it (through
  *   `util.inspect.custom`, which tslab's `console.log` of the value calls) and prints no
  *   text; `show()` displays explicitly. The output is one Jupyter display bundle holding
@@ -20,34 +20,14 @@ import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { writeFileAtomic } from '../io/atomic.js';
 import { tslabDisplay } from '../notebook/display.js';
-import { Axes, STYLE, legendSize, renderLegend, type Box, type ColorbarOptions, type Decorations, type LegendEntry, type LegendLoc, type Mappable } from './axes.js';
+import { Axes } from './axes.js';
+import { tightLayout } from './layout.js';
+import { renderLegend } from './legend.js';
+import { STYLE } from './style.js';
 import { FONT_FAMILY, PT, svgText } from './text.js';
+import type { Box, ColorbarOptions, FigureLegendOptions, FigureOptions, LegendEntry, LegendLoc, Mappable } from './types.js';
 
 const require = createRequire(import.meta.url);
-
-/** Options of {@link subplots} and {@link figure}. */
-export interface FigureOptions {
-  /** [width, height] in inches (default [6.4, 4.8], matplotlib's). */
-  figsize?: readonly [number, number];
-  /** Dots per inch of the PNG export and of the layout (default 100). */
-  dpi?: number;
-}
-
-/** Options of {@link Figure.legend}. */
-export interface FigureLegendOptions {
-  /** Labels; default: the labelled artists of all panels (each label once). */
-  labels?: readonly string[];
-  /**
-   * Where: 'right' / 'center right' (outside, a column is reserved), 'lower center'
-   * (below the panels, space reserved), 'upper right' etc. (over the figure), or
-   * inside a given panel with `ax` (e.g. the empty 10th cell of a 2 × 5 grid).
-   */
-  loc?: LegendLoc | 'outside right' | 'outside bottom';
-  /** Put the legend inside this panel's cell (the panel itself is hidden when empty). */
-  ax?: Axes;
-  fontsize?: number;
-  title?: string;
-}
 
 /** Size budget (bytes) under which the SVG joins the PNG in the notebook display. */
 const DISPLAY_BUDGET = 900_000;
@@ -160,86 +140,19 @@ export class Figure {
     return out;
   }
 
-  /** Computes the panel boxes (tight layout). */
+  /** Computes the panel boxes (tight layout) and the figure legend's box. */
   private layout(): { boxes: Box[]; legendBox?: Box } {
-    const [W, H] = this.size;
-    const pad = 1.08 * 10 * PT;
-    const wpad = pad;
-    const hpad = pad;
-    let top0 = pad + (this.suptitleText ? STYLE.titleFont * 1.4 * 1.2 : 0);
-    let right0 = pad;
-    let bottom0 = pad;
+    const [width, height] = this.size;
     const lg = this.figLegend;
-    let legendBox: Box | undefined;
-    let entries: LegendEntry[] = [];
-    if (lg && !lg.ax) {
-      entries = this.figureLegendEntries();
-      const s = legendSize(entries, lg.fontsize, lg.title);
-      if (lg.loc === 'right' || lg.loc === 'center right' || lg.loc === 'outside right') {
-        right0 += s.w + pad;
-        legendBox = { x: W - pad - s.w - 1, y: (H - s.h) / 2, w: s.w, h: s.h };
-      } else if (lg.loc === 'lower center' || lg.loc === 'outside bottom') {
-        bottom0 += s.h + pad / 2;
-        legendBox = { x: (W - s.w) / 2, y: H - pad - s.h, w: s.w, h: s.h };
-      }
-    }
-    const R = this.rows;
-    const C = this.cols;
-    const live = this.axes;
-    let cellW = (W - right0 - pad - (C - 1) * wpad) / C;
-    let cellH = (H - top0 - bottom0 - (R - 1) * hpad) / R;
-    let decos: Decorations[] = [];
-    let left: number[] = [];
-    let right: number[] = [];
-    let top: number[] = [];
-    let bottom: number[] = [];
-    for (let pass = 0; pass < 3; pass++) {
-      decos = live.map((ax) => ax.prepare(Math.max(20, cellW), Math.max(20, cellH)));
-      left = new Array<number>(C).fill(0);
-      right = new Array<number>(C).fill(0);
-      top = new Array<number>(R).fill(0);
-      bottom = new Array<number>(R).fill(0);
-      live.forEach((ax, i) => {
-        const d = decos[i];
-        left[ax.col] = Math.max(left[ax.col], d.left);
-        right[ax.col] = Math.max(right[ax.col], d.right);
-        top[ax.row] = Math.max(top[ax.row], d.top);
-        bottom[ax.row] = Math.max(bottom[ax.row], d.bottom);
-      });
-      const sumW = left.reduce((a, b) => a + b, 0) + right.reduce((a, b) => a + b, 0);
-      const sumH = top.reduce((a, b) => a + b, 0) + bottom.reduce((a, b) => a + b, 0);
-      const nw = (W - pad - right0 - sumW - (C - 1) * wpad) / C;
-      const nh = (H - top0 - bottom0 - sumH - (R - 1) * hpad) / R;
-      const done = Math.abs(nw - cellW) < 1 && Math.abs(nh - cellH) < 1;
-      cellW = Math.max(20, nw);
-      cellH = Math.max(20, nh);
-      if (done) break;
-    }
-    decos = live.map((ax) => ax.prepare(cellW, cellH));
-    const colX: number[] = [];
-    let xx = pad;
-    for (let c = 0; c < C; c++) {
-      colX.push(xx + left[c]);
-      xx += left[c] + cellW + right[c] + wpad;
-    }
-    const rowY: number[] = [];
-    let yy = top0;
-    for (let r = 0; r < R; r++) {
-      rowY.push(yy + top[r]);
-      yy += top[r] + cellH + bottom[r] + hpad;
-    }
-    const boxes = live.map((ax) => ax.fitBox({ x: colX[ax.col], y: rowY[ax.row], w: cellW, h: cellH }));
-    // ticks for the final (possibly aspect-shrunk) panel size
-    live.forEach((ax, i) => ax.prepare(boxes[i].w, boxes[i].h));
-    if (lg?.ax) {
-      const i = live.indexOf(lg.ax);
-      if (i < 0) throw new Error('legend: ax is not a panel of this figure');
-      const ax = lg.ax;
-      legendBox = { x: colX[ax.col] - left[ax.col], y: rowY[ax.row] - top[ax.row], w: cellW + left[ax.col] + right[ax.col], h: cellH + top[ax.row] + bottom[ax.row] };
-    }
-    void top0;
-    void right0;
-    return { boxes, legendBox };
+    return tightLayout(this.axes, {
+      rows: this.rows,
+      cols: this.cols,
+      width,
+      height,
+      suptitle: Boolean(this.suptitleText),
+      legend: lg && !lg.ax ? { entries: this.figureLegendEntries(), fontsize: lg.fontsize, title: lg.title, loc: lg.loc } : undefined,
+      legendPanel: lg?.ax,
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * Raster images inside the SVG figures: resampling to the displayed size, colour
- * mapping, and PNG encoding.
+ * Raster images inside the SVG figures: the `<image>` of an image artist (only its visible
+ * window), resampling to the displayed size, colour mapping, and PNG encoding.
  *
  * Design:
  * - An image is embedded at the resolution it is displayed at (figure pixels at 100 dpi),
@@ -20,7 +20,10 @@
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import type { NumericArray } from '../core/types.js';
+import type { ImageArtist } from './artists.js';
 import type { Colormap } from './colors.js';
+import { f2 } from './text.js';
+import type { Box } from './types.js';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -238,4 +241,129 @@ export function colormappedPng(values: Float32Array, width: number, height: numb
     if (k < cmap.n) rgba.set(cmap.lut.subarray(4 * k, 4 * k + 4), 4 * i);
   }
   return { png: encodeRgbaPng(width, height, rgba), width, height };
+}
+
+/**
+ * SVG `<image>` of an image artist in the panel `box`: only the visible window of the
+ * source, resampled to the displayed size (see the module header), flipped as the axes are.
+ */
+export function renderImageArtist(a: ImageArtist, sx: (v: number) => number, sy: (v: number) => number, box: Box): string {
+  // pixel edges of the whole image
+  const [e0, e1, e2, e3] = a.extent;
+  // row 0 sits at the 'top' extent value for origin upper, at 'bottom' for lower
+  const yRow0 = a.origin === 'upper' ? e3 : e2;
+  const yRowN = a.origin === 'upper' ? e2 : e3;
+  const px0 = sx(e0);
+  const px1 = sx(e1);
+  const py0 = sy(yRow0);
+  const py1 = sy(yRowN);
+  // visible window in source pixel units
+  const colAt = (px: number): number => ((px - px0) / (px1 - px0)) * a.cols;
+  const rowAt = (py: number): number => ((py - py0) / (py1 - py0)) * a.rows;
+  const cA = colAt(box.x);
+  const cB = colAt(box.x + box.w);
+  const rA = rowAt(box.y);
+  const rB = rowAt(box.y + box.h);
+  const c0 = Math.max(0, Math.floor(Math.min(cA, cB)));
+  const c1 = Math.min(a.cols, Math.ceil(Math.max(cA, cB)));
+  const r0 = Math.max(0, Math.floor(Math.min(rA, rB)));
+  const r1 = Math.min(a.rows, Math.ceil(Math.max(rA, rB)));
+  if (c1 <= c0 || r1 <= r0) return '';
+  // pixel rectangle of that window
+  const wx0 = px0 + ((px1 - px0) * c0) / a.cols;
+  const wx1 = px0 + ((px1 - px0) * c1) / a.cols;
+  const wy0 = py0 + ((py1 - py0) * r0) / a.rows;
+  const wy1 = py0 + ((py1 - py0) * r1) / a.rows;
+  const flipX = wx0 > wx1;
+  const flipY = wy0 > wy1;
+  const sw = c1 - c0;
+  const sh = r1 - r0;
+  const dw = Math.max(1, Math.round(Math.abs(wx1 - wx0)));
+  const dh = Math.max(1, Math.round(Math.abs(wy1 - wy0)));
+  // Shrink to the displayed size; enlarge small images by a whole factor with
+  // nearest-neighbour (sharp blocks in every renderer, whatever its smoothing).
+  const outW = sw >= dw ? dw : sw * Math.ceil(dw / sw);
+  const outH = sh >= dh ? dh : sh * Math.ceil(dh / sh);
+  const emb = rasterise(a, r0, r1, c0, c1, outH, outW, flipX, flipY);
+  const b64 = Buffer.from(emb.png.buffer, emb.png.byteOffset, emb.png.byteLength).toString('base64');
+  const pix = outW > dw || outH > dh;
+  return `<image x="${f2(Math.min(wx0, wx1))}" y="${f2(Math.min(wy0, wy1))}" width="${f2(Math.abs(wx1 - wx0))}" height="${f2(Math.abs(wy1 - wy0))}" preserveAspectRatio="none"${pix ? ' image-rendering="optimizeSpeed" style="image-rendering:pixelated"' : ''}${a.alpha < 1 ? ` opacity="${f2(a.alpha)}"` : ''} xlink:href="data:image/png;base64,${b64}"/>`;
+}
+
+/** The visible window of an image artist, resampled to outH × outW and encoded as PNG. */
+function rasterise(a: ImageArtist, r0: number, r1: number, c0: number, c1: number, outH: number, outW: number, flipX: boolean, flipY: boolean): EmbeddedPng {
+  const sw = c1 - c0;
+  const sh = r1 - r0;
+  // a compact copy of the visible window (all channels)
+  let win: NumericArray = a.data;
+  if (r0 !== 0 || c0 !== 0 || sw !== a.cols || sh !== a.rows) {
+    const W = new Float32Array(sw * sh * a.channels);
+    for (let r = 0; r < sh; r++) {
+      const src = ((r0 + r) * a.cols + c0) * a.channels;
+      for (let k = 0; k < sw * a.channels; k++) W[r * sw * a.channels + k] = a.data[src + k];
+    }
+    win = W;
+  }
+  const discrete = a.channels === 1 && (a.cmap.listed || a.interpolation !== 'antialiased');
+  const flip = (v: Float32Array): Float32Array => {
+    if (!flipX && !flipY) return v;
+    const o = new Float32Array(v.length);
+    for (let i = 0; i < outH; i++) {
+      const si = flipY ? outH - 1 - i : i;
+      for (let j = 0; j < outW; j++) o[i * outW + j] = v[si * outW + (flipX ? outW - 1 - j : j)];
+    }
+    return o;
+  };
+  if (a.channels === 1) {
+    let vals: Float32Array;
+    if (outH > sh || outW > sw) vals = resample(win, sh, sw, outH, outW, 'nearest');
+    else if (a.interpolation === 'max') vals = resample(win, sh, sw, outH, outW, 'max');
+    else if (a.interpolation === 'antialiased' && a.cmap.listed) vals = modeResample(win, sh, sw, outH, outW, a);
+    else vals = resample(win, sh, sw, outH, outW, discrete ? 'nearest' : 'area');
+    return colormappedPng(flip(vals), outW, outH, a.cmap, a.vmin, a.vmax);
+  }
+  const rgba = new Uint8Array(outW * outH * 4);
+  for (let ch = 0; ch < 4; ch++) {
+    if (ch === 3 && a.channels === 3) {
+      for (let i = 0; i < outW * outH; i++) rgba[4 * i + 3] = 255;
+      continue;
+    }
+    const v = flip(resample(win, sh, sw, outH, outW, a.interpolation === 'nearest' || outH > sh || outW > sw ? 'nearest' : 'area', a.channels, ch));
+    for (let i = 0; i < v.length; i++) rgba[4 * i + ch] = Math.max(0, Math.min(255, Math.round(v[i] * a.rgbScale)));
+  }
+  return { png: encodeRgbaPng(outW, outH, rgba), width: outW, height: outH };
+}
+
+/**
+ * Shrinks discrete data (class labels, hit codes) by blocks, keeping each block's most
+ * frequent class: an average of two labels would show a third class's colour.
+ */
+function modeResample(win: NumericArray, rows: number, cols: number, outH: number, outW: number, a: ImageArtist): Float32Array {
+  const cm = a.cmap;
+  const span = a.vmax - a.vmin;
+  const idxOf = (v: number): number => (v !== v ? -1 : cm.index(span > 0 ? (v - a.vmin) / span : 0));
+  const rep = new Float64Array(cm.n).fill(NaN); // a data value for each class, to map back
+  const out = new Float32Array(outH * outW);
+  const counts = new Int32Array(cm.n);
+  const rb = Array.from({ length: outH + 1 }, (_, i) => Math.round((i * rows) / outH));
+  const cb = Array.from({ length: outW + 1 }, (_, j) => Math.round((j * cols) / outW));
+  for (let i = 0; i < outH; i++) {
+    for (let j = 0; j < outW; j++) {
+      counts.fill(0);
+      for (let r = rb[i]; r < Math.max(rb[i] + 1, rb[i + 1]); r++) {
+        for (let c = cb[j]; c < Math.max(cb[j] + 1, cb[j + 1]); c++) {
+          const v = win[r * cols + c];
+          const k = idxOf(v);
+          if (k >= 0) {
+            counts[k]++;
+            rep[k] = v;
+          }
+        }
+      }
+      let best = -1;
+      for (let k = 0; k < cm.n; k++) if (counts[k] > 0 && (best < 0 || counts[k] > counts[best])) best = k;
+      out[i * outW + j] = best < 0 ? NaN : rep[best];
+    }
+  }
+  return out;
 }

@@ -3,11 +3,12 @@
  *
  * Positions follow matplotlib's default locator (MaxNLocator with steps 1, 2, 2.5, 5, 10
  * and at most ~9 intervals, fewer on short axes): the lecture's figures show 0, 250, …,
- * 2000 on a 2048-pixel image axis, which d3's 1-2-5 `ticks()` cannot produce. d3's
- * `tickStep` gives the decade; the step choice and the label precision are matplotlib's.
- * Data ↔ pixel mapping uses d3-scale's linear scales (in axes.ts).
+ * 2000 on a 2048-pixel image axis, which d3's 1-2-5 `ticks()` cannot produce. The step
+ * choice and the label precision are matplotlib's. {@link panelTicks} picks a panel's ticks
+ * (the user's, or automatic ones with matplotlib's offset text for large values); layout.ts
+ * calls it. Data ↔ pixel mapping uses d3-scale's linear scales (in render.ts).
  */
-import { tickStep } from 'd3-array';
+import type { TickSet, UserTicks } from './artists.js';
 
 const STEPS = [1, 2, 2.5, 5, 10];
 
@@ -92,7 +93,29 @@ export function formatTicks(ticks: readonly number[]): string[] {
   });
 }
 
-/** d3's nice step for `count` intervals (used where matplotlib uses its auto locator on colour bars). */
-export function niceStep(lo: number, hi: number, count: number): number {
-  return tickStep(lo, hi, count);
+/**
+ * The ticks of one axis of a panel: the user's (`setXticks`), else at most `nb` intervals
+ * over [a, b] (either order). From 1e6 on, labels are scaled and an offset text ('1e6') is
+ * returned, as matplotlib's ScalarFormatter does.
+ *
+ * @param user ticks set by the user, if any
+ * @param a one end of the view
+ * @param b the other end
+ * @param nb most intervals wanted
+ * @returns tick values, labels and the offset text
+ * @example
+ *   panelTicks(undefined, 0, 2e6, 5); // labels 0.0 … 2.0, offset '1e6'
+ */
+export function panelTicks(user: Pick<UserTicks, 'values' | 'labels'> | undefined, a: number, b: number, nb: number): TickSet {
+  if (user) return { values: user.values, labels: user.labels ?? formatTicks(user.values) };
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  const values = maxNTicks(lo, hi, nb).filter((v) => v >= lo - 1e-9 * (hi - lo) && v <= hi + 1e-9 * (hi - lo));
+  const maxAbs = Math.max(0, ...values.map(Math.abs));
+  // matplotlib's ScalarFormatter: from 1e6 on, labels are scaled and an offset text (1e6) is shown
+  if (maxAbs >= 1e6 && maxAbs < 1e15) {
+    const k = Math.floor(Math.log10(maxAbs));
+    return { values, labels: formatTicks(values.map((v) => v / 10 ** k)), offset: `1e${k}` };
+  }
+  return { values, labels: formatTicks(values) };
 }

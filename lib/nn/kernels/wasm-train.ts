@@ -49,6 +49,26 @@ function checkNHWC(kernel: string, dataFormat: unknown): void {
   }
 }
 
+type Shape4 = [number, number, number, number];
+
+/**
+ * tfjs' Conv2DInfo of a convolution gradient from its attributes (NHWC only). The input shape
+ * comes from `xShape` or the attribute `inputShape`, the filter shape from `filterShape` or the
+ * attribute of that name: Conv2DBackpropInput gets the former as an attribute, Conv2DBackpropFilter
+ * the latter.
+ */
+function convInfo(kernel: string, attrs: Attrs | undefined, xShape: Shape4 | null, filterShape: Shape4 | null): tf.backend_util.Conv2DInfo {
+  const a = (attrs ?? {}) as unknown as {
+    strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+    dataFormat?: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape?: Shape4; filterShape?: Shape4;
+  };
+  checkNHWC(kernel, a.dataFormat);
+  const xs = xShape ?? a.inputShape;
+  const fs = filterShape ?? a.filterShape;
+  if (!xs || !fs) throw new Error(`${kernel} (wasm training kernels): the input or filter shape is missing`);
+  return tf.backend_util.computeConv2DInfo(xs, fs, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+}
+
 /**
  * Pads (positive amounts) or crops (negative amounts) the two spatial axes of an NHWC tensor.
  * Returns the input itself when nothing changes (caller must not dispose it twice).
@@ -95,13 +115,7 @@ function dilate(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): T
 function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const backend = args.backend as BackendWasm;
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const a = (args.attrs ?? {}) as unknown as {
-    strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dataFormat?: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number];
-  };
-  checkNHWC('Conv2DBackpropInput', a.dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number],
-    a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  const info = convInfo('Conv2DBackpropInput', args.attrs, null, filter.shape as Shape4);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
   const top = info.padInfo.top, left = info.padInfo.left;
   const dyd = dilate(backend, dy, sh, sw);
@@ -156,13 +170,7 @@ function conv2DBackpropFilterXnn(backend: BackendWasm, x: TensorInfo, dy: Tensor
 function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = (args.attrs ?? {}) as unknown as {
-    strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dataFormat?: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
-  };
-  checkNHWC('Conv2DBackpropFilter', a.dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape,
-    a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  const info = convInfo('Conv2DBackpropFilter', args.attrs, x.shape as Shape4, null);
   if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
     throw new Error(`Conv2DBackpropFilter (wasm training kernels): dy shape ${dy.shape} does not match the convolution's output ${info.outShape}`);
   }

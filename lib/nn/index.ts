@@ -4,7 +4,7 @@
  * transfer learning, and the segmentation losses.
  *
  * Public, by job: backend choice (`backend.ts`); models (`unet.ts`); inputs and whole-image
- * prediction (`prep.ts`); training (`train.ts`); losses (`losses.ts`); saving and loading
+ * prediction (`prep.ts`); training (`train.ts`, and Keras' `compile` + `fit` in front of it in `compile.ts`); losses (`losses.ts`); saving and loading
  * (`model-io.ts`); freezing, weight transfer and seeded initial weights (`transfer.ts`).
  * Internal (import by path): the Keras metrics behind `trainModel`'s history
  * (`keras-metrics.ts`), the kernels that fix or speed up tfjs (`kernels/`: the cpu
@@ -17,6 +17,8 @@ export type { UNetActivation, UNetOptions } from './unet.js';
 export { imageStats, predictImage, prepImg, prepMask } from './prep.js';
 export type { ImageStats, PredictImageOptions } from './prep.js';
 export { trainModel } from './train.js';
+export { compile } from './compile.js';
+export type { CompileLoss, CompileOptions, CompiledModel, FitOptions, History } from './compile.js';
 export type { TrainLossFunction, TrainModelOptions, TrainModelResult } from './train.js';
 export {
   LOSS_EPSILON, bceLoss, clDiceLoss, diceLoss, focalLoss, positiveClassWeight, segmentationLoss, softDiceLoss, softSkeleton,

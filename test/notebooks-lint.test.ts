@@ -6,6 +6,10 @@
  * `long-ok` in its metadata may have up to 25, for the few that cannot be split without
  * losing their idea); cells skipped on slides (`slide_type: skip`, the bookkeeping) are exempt
  * from the cell length, not from the line length.
+ *
+ * Bookkeeping (results files, run-profile switches) lives in its own cells, tagged
+ * `bookkeeping` and skipped on slides, never in a teaching cell: a code cell that calls
+ * `writeFileAtomic` or `byProfile` or touches `build/results` must carry both.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +27,7 @@ const SLIDE_TYPES = ['slide', 'subslide', 'fragment', 'skip', 'notes', '-'];
 const MAX_LINE = 100;
 const MAX_CELL = 20;
 const MAX_LONG_OK = 25;
+const BOOKKEEPING = /writeFileAtomic\(|byProfile\(|build\/results/;
 
 const names = [
   ...readdirSync(NOTEBOOK_DIR).filter((f) => f.endsWith('.ipynb')),
@@ -50,6 +55,9 @@ describe('notebook lint', () => {
           if (c.cell_type === 'code' && l.length > MAX_LINE) problems.push(`cell ${i} line ${j + 1}: ${l.length} characters`);
         });
         const limit = c.metadata?.tags?.includes('long-ok') ? MAX_LONG_OK : MAX_CELL;
+        if (c.cell_type === 'code' && BOOKKEEPING.test(text(c)) && (type !== 'skip' || !c.metadata?.tags?.includes('bookkeeping'))) {
+          problems.push(`cell ${i}: bookkeeping (results files, profiles) in a cell not tagged 'bookkeeping' and skipped on slides`);
+        }
         if (type !== 'skip' && lines.length > limit) problems.push(`cell ${i}: ${lines.length} lines (at most ${limit})`);
       });
       expect(problems).toEqual([]);

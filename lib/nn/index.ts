@@ -4,8 +4,9 @@
  * transfer learning, and the segmentation losses.
  *
  * Public, by job: backend choice (`backend.ts`); models (`unet.ts`); inputs and whole-image
- * prediction (`prep.ts`); training (`train.ts`, and Keras' `compile` + `fit` in front of it in `compile.ts`); losses (`losses.ts`); saving and loading
- * (`model-io.ts`); freezing, weight transfer and seeded initial weights (`transfer.ts`).
+ * prediction (`prep.ts`); training sets and random crops (`datasets.ts`); training
+ * (`train.ts`, with Keras' `compile` + `fit` in front of it in `compile.ts`); losses
+ * (`losses.ts`); saving and loading (`model-io.ts`); freezing, weight transfer and seeded initial weights (`transfer.ts`).
  * Internal (import by path): the Keras metrics behind `trainModel`'s history
  * (`keras-metrics.ts`), the kernels that fix or speed up tfjs (`kernels/`: the cpu
  * up-sampling gradient, the wasm training kernels, wasm threads), `unetMultiple`.
@@ -15,6 +16,8 @@ export type { BackendAttempt, BackendInfo, NnBackendCandidate, SelectBackendOpti
 export { buildSpotUNet, buildUNet, unetParamCount } from './unet.js';
 export type { UNetActivation, UNetOptions } from './unet.js';
 export { imageStats, predictImage, prepImg, prepMask } from './prep.js';
+export { randomCrops, randomSplit } from './datasets.js';
+export type { RandomCropsOptions } from './datasets.js';
 export type { ImageStats, PredictImageOptions } from './prep.js';
 export { trainModel } from './train.js';
 export { compile } from './compile.js';

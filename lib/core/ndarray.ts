@@ -81,6 +81,29 @@ export class NDArray<T extends NumericArray = NumericArray> implements ArrayLike
     return a instanceof NDArray ? a : new NDArray(a.data, a.shape);
   }
 
+  /**
+   * Joins arrays of one shape along a new first axis (numpy's `np.stack(arrays)`): n images
+   * `[rows, cols]` become a stack `[n, rows, cols]`.
+   *
+   * @param arrays - at least one array, all of the same shape
+   * @returns a new array `[n, ...shape]`, of the first array's dtype
+   * @example
+   *   const stack = NDArray.stack([a, b, c]);   // [3, rows, cols]
+   */
+  static stack(arrays: readonly ArrayLike2D[]): NDArray {
+    if (!Array.isArray(arrays) || arrays.length === 0) throw new Error('NDArray.stack: needs at least one array');
+    const first = NDArray.from(arrays[0]!);
+    const n = first.size;
+    arrays.forEach((a, k) => {
+      if (!a || !Array.isArray(a.shape) || a.shape.length !== first.shape.length || a.shape.some((s: number, i: number) => s !== first.shape[i])) {
+        throw new Error(`NDArray.stack: array ${k} has shape [${a?.shape?.join(', ')}], the first has [${first.shape.join(', ')}]`);
+      }
+    });
+    const out = allocate(first.dtype, n * arrays.length);
+    arrays.forEach((a, k) => (out as Float64Array).set(a.data as ArrayLike<number>, k * n));
+    return new NDArray(out, [arrays.length, ...first.shape], first.dtype);
+  }
+
   /** Builds a float32 array from nested JS arrays (1-D, 2-D or 3-D). */
   static fromNested(rows: readonly (number | readonly (number | readonly number[])[])[]): NDArray<Float32Array> {
     const shape: number[] = [];

@@ -36,12 +36,23 @@ describe('modelSummary', () => {
     const model = buildUNet({ depth: 1, baseFilters: 2, batchNorm: true });
     const out: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-    showModelSummary(model);
+    showModelSummary(model, { fold: false });
     log.mockRestore();
     const lines = out.join('\n').split('\n');
     expect(lines[0]).toMatch(new RegExp(`^UNet: ${model.countParams()} parameters, \\d+ trainable$`));
     expect(lines).toHaveLength(model.layers.length + 2);
     model.dispose();
     expect(() => modelSummary({} as tf.LayersModel)).toThrow(/modelSummary: model must be a tfjs LayersModel/);
+  });
+
+  it('folds batch normalisation and activation into their convolution on request', () => {
+    const model = buildUNet({ depth: 1, baseFilters: 2, batchNorm: true });
+    const rows = modelSummary(model, { fold: true });
+    expect(rows.map((r) => r.type)).toEqual([
+      'InputLayer', ...Array(2).fill('Conv2D + BN + ReLU'), 'MaxPooling2D', ...Array(2).fill('Conv2D + BN + ReLU'),
+      'UpSampling2D', 'Concatenate', ...Array(2).fill('Conv2D + BN + ReLU'), 'Conv2D',
+    ]);
+    expect(rows.reduce((s, r) => s + r.params, 0)).toBe(model.countParams());
+    model.dispose();
   });
 });

@@ -53,7 +53,16 @@ export const SLIDE_CSS =
   '<style id="nseg-slides">.reveal .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }\n' +
   // tables of results: a slide holds 15-20 rows at this size, still larger on a projector than in a notebook
   '.reveal .jp-OutputArea-output table { font-size: 0.7em; }\n' +
-  '.reveal .jp-OutputArea-output td, .reveal .jp-OutputArea-output th { padding: 0.15em 0.5em; }</style>';
+  '.reveal .jp-OutputArea-output td, .reveal .jp-OutputArea-output th { padding: 0.15em 0.5em; }\n' +
+  // the prompt column (In [3]:) costs a sixth of the slide's width; code gets it on a slide
+  '.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }</style>';
+
+/**
+ * The slide size reveal.js lays out at, then scales to the window: a projector's 1280 × 720
+ * (reveal.js' default is 960 × 700, on which a 100-character code line wraps). Written into
+ * nbconvert's `Reveal.initialize` call.
+ */
+export const SLIDE_SIZE = { width: 1280, height: 720 } as const;
 
 /**
  * Added to every slide file after reveal.js starts: figures shrink so that a slide's content
@@ -66,6 +75,10 @@ export const SLIDE_CSS =
 export function slideFitScript(prefix: string): string {
   return `<script id="nseg-fit">
 require(["${prefix}assets/reveal.js/dist/reveal.js"], function (Reveal) {
+  // a figure's cell also prints an empty line (tslab logs the cell's value): no blank box for it
+  Array.prototype.forEach.call(document.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]'), function (o) {
+    if (!o.textContent.trim() && !o.querySelector('img, table')) o.closest('.jp-OutputArea-child').style.display = 'none';
+  });
   function fit() {
     var s = Reveal.getCurrentSlide();
     if (!s) return;
@@ -132,6 +145,7 @@ export function exportSlides(names?: readonly string[]): string[] {
     const out = join(BUILD_SLIDES, name.replace(/\.ipynb$/, '.slides.html'));
     const html = readFileSync(out, 'utf8');
     let page = html.includes(SLIDE_CSS) ? html : html.replace('</head>', `${SLIDE_CSS}\n</head>`);
+    page = page.replace(/Reveal\.initialize\(\{(?!\s*width)/, `Reveal.initialize({\n            width: ${SLIDE_SIZE.width}, height: ${SLIDE_SIZE.height},`);
     if (!page.includes('id="nseg-fit"')) page = page.replace(/<\/html>\s*$/, `${slideFitScript(up)}\n</html>\n`);
     if (page !== html) writeFileSync(out, page);
     written.push(out);

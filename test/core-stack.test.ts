@@ -23,3 +23,17 @@ print(json.dumps(np.stack([a, b, a]).tolist()))
     expect(() => NDArray.stack([NDArray.zeros([2, 3]), NDArray.zeros([3, 2])])).toThrow(/NDArray.stack: array 1 has shape \[3, 2\], the first has \[2, 3\]/);
   });
 });
+
+describe('NDArray.flip', () => {
+  it('mirrors along any axis as numpy.flip does', () => {
+    const a = new NDArray(Float32Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
+    const ref = pythonJson<number[][][][]>(`
+import json, numpy as np
+a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+print(json.dumps([np.flip(a, k).tolist() for k in range(3)]))
+`);
+    expect([0, 1, 2].map((k) => a.flip(k).toNested())).toEqual(ref);
+    expect(a.flip(1).dtype).toBe('float32');
+    expect(() => a.flip(3)).toThrow(/NDArray.flip: axis must be a whole number from 0 to 2, got 3/);
+  });
+});

@@ -273,6 +273,31 @@ export class NDArray<T extends NumericArray = NumericArray> implements ArrayLike
     return new NDArray(out, outShape, this.dtype);
   }
 
+  /**
+   * The array mirrored along one axis (numpy's `np.flip(a, axis)`): axis 0 turns an image upside
+   * down, axis 1 mirrors it left–right. A copy.
+   *
+   * @param axis - the axis to reverse, 0 … ndim − 1
+   * @example
+   *   const mirrored = img.flip(1);   // img[:, ::-1]
+   */
+  flip(axis: number): NDArray<T> {
+    if (!Number.isInteger(axis) || axis < 0 || axis >= this.shape.length) {
+      throw new Error(`NDArray.flip: axis must be a whole number from 0 to ${this.shape.length - 1}, got ${String(axis)}`);
+    }
+    const n = this.shape[axis]!;
+    const inner = this.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const outer = this.size / (n * inner || 1);
+    const out = this.data.slice() as T;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < n; i++) {
+        const from = (o * n + i) * inner, to = (o * n + (n - 1 - i)) * inner;
+        for (let j = 0; j < inner; j++) out[to + j] = this.data[from + j]!;
+      }
+    }
+    return new NDArray(out, this.shape, this.dtype);
+  }
+
   /** Band `i` of a rows × cols × bands stack as a 2-D image (copies), like `png[:, :, 1]`. */
   channel(i: number): NDArray<T> {
     if (this.ndim !== 3) throw new Error(`channel: needs a 3-D array, got shape [${this.shape.join(', ')}]`);

@@ -2,7 +2,7 @@
  * `npm run bench`: runs every `bench/*.bench.ts` one after another (never in parallel:
  * timings on a 2-core machine mean nothing otherwise), each in its own process so one
  * module's memory does not weigh on the next. Each bench measures the named peer
- * (scikit-image, scikit-learn, PyTorch on /usr/bin/python3) in the same run and prints
+ * (scikit-image, scikit-learn, PyTorch in the project's Python) in the same run and prints
  * the ratio. `npm run bench -- median kmeans` runs only the benches whose names match.
  * The printed tables are also collected into build/bench/summary.md.
  */

@@ -2,7 +2,7 @@
  * U-Net training speed: the lecture's spot U-Net (buildSpotUNet(24)), binary cross-entropy,
  * Adam 1e-3, one step per epoch on a batch of 3 × 128 × 800 × 1 — s/epoch on the active
  * backend (selectBackend) and on wasm explicitly, side by side with PyTorch (the same model,
- * shapes, loss and optimiser; bench/unet_torch.py on /usr/bin/python3, or $PYTHON) in the
+ * shapes, loss and optimiser; bench/unet_torch.py on the project's Python, or NSEG_PYTHON) in the
  * same run, with the ratio. Wall time is what a user waits; CPU time (process.cpuUsage, all
  * threads) is printed too because it barely moves when other processes share the 2 cores, and
  * so is the main thread's CPU time (Linux /proc): with the threaded wasm build the work is
@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { selectBackend, backendInfo } from '../lib/nn/backend.js';
 import { buildSpotUNet } from '../lib/nn/unet.js';
 import { printTable } from './util.js';
+import { projectPython } from '../scripts/install/record.js';
 
 const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
 const [n, h, w] = arg('shape', '3,128,800').split(',').map(Number);
@@ -81,7 +82,7 @@ async function trainSpeedEpochs(epochs: number, onTimedEpochBegin?: () => void):
 function torchSpeed(threads: number): { s: number; cpu: number; label: string; threads: number } | null {
   const here = dirname(fileURLToPath(import.meta.url));
   const script = [join(here, 'unet_torch.py'), join(process.cwd(), 'bench', 'unet_torch.py')].find((p) => existsSync(p));
-  const py = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+  const py = projectPython();
   if (!script) return null;
   try {
     const out = execFileSync(py, [script, `${n},${h},${w}`, String(epochs)], {

@@ -1,32 +1,34 @@
 /**
- * What the project's scripts share to drive Jupyter: which Python has nbclient/nbconvert,
- * the environment that makes Jupyter find the project's tslab kernel, and making sure the
- * library is built and the kernel registered before a notebook runs.
+ * What the project's scripts share to drive Jupyter: the Python the set-up chose (with
+ * nbclient/nbconvert), the environment that makes Jupyter find the project's tslab kernel, and
+ * making sure the library is built and the prerequisites are there before a notebook runs.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT } from './install/common.js';
+import { KERNEL_DIR, kernelRegistered } from './install/kernel.js';
+import { JUPYTER_MODULES, probePython } from './install/python.js';
+import { projectPython } from './install/record.js';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const KERNEL_DIR = join(ROOT, '.kernel', 'share', 'jupyter');
+export { KERNEL_DIR, ROOT };
 export const NOTEBOOK_DIR = join(ROOT, 'notebooks');
 export const BUILD_NOTEBOOKS = join(ROOT, 'build', 'notebooks');
 export const BUILD_SLIDES = join(ROOT, 'build', 'slides');
 
-/** A Python that imports every named module: NSEG_PYTHON, /usr/bin/python3, python3 on PATH. */
+/**
+ * The Python the set-up chose (NSEG_PYTHON, else .kernel/setup.json; see scripts/install/record.ts),
+ * checked to import every named module.
+ *
+ * @throws Error naming the missing modules and how to install them
+ */
 export function findPython(...modules: string[]): string {
-  const tried: string[] = [];
-  for (const py of [process.env.NSEG_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p)) {
-    if (py.includes('/') && !existsSync(py)) continue;
-    tried.push(py);
-    const r = spawnSync(py, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' });
-    if (r.status === 0) return py;
-  }
+  const py = projectPython();
+  const { missing, executable } = probePython(py, modules);
+  if (missing.length === 0) return executable;
   throw new Error(
-    `no Python with ${modules.join(', ')} found (tried ${tried.join(', ') || 'none'}). ` +
-      'Install Jupyter: Debian/Ubuntu `sudo apt-get install jupyter-notebook python3-nbconvert python3-nbclient python3-ipykernel`, ' +
-      'elsewhere `pip install jupyterlab nbconvert nbclient`; or set NSEG_PYTHON.',
+    `the project's Python (${py}) lacks ${missing.join(', ')}. Run \`npm run setup\` (installs Jupyter) ` +
+      'or `npx tsx scripts/setup.ts --test` (also the test references); see environment.md. NSEG_PYTHON picks another Python.',
   );
 }
 
@@ -47,12 +49,35 @@ function newestMtime(dir: string, ext: string): number {
   return newest;
 }
 
-function run(cmd: string, args: string[], what: string): void {
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status})`);
+/** Runs the set-up (scripts/setup.ts): it installs what is missing or says what to run. */
+function runSetup(): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'setup.ts')], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`the set-up could not install the prerequisites (see above); then run \`npm run setup\``);
 }
 
-/** Rebuilds lib/dist when a lib/*.ts is newer than the build, and registers the kernel if missing. */
+/**
+ * The main job's prerequisites, checked before anything slow runs: the kernel registered and a
+ * Python with Jupyter. When one is missing, runs the set-up (which installs it) and checks again.
+ * Returns the Python.
+ */
+export function checkPrerequisites(): string {
+  const ready = (): string | null => {
+    try {
+      return kernelRegistered() ? findPython(...JUPYTER_MODULES) : null;
+    } catch {
+      return null;
+    }
+  };
+  const py = ready();
+  if (py) return py;
+  console.log('the tslab kernel or Jupyter is missing: running the set-up (npm run setup) first');
+  runSetup();
+  const after = ready();
+  if (after) return after;
+  return findPython(...JUPYTER_MODULES); // throws, naming what is missing
+}
+
+/** Rebuilds lib/dist when a lib/*.ts is newer than the build, and checks the prerequisites. */
 export function ensureLibAndKernel(): void {
   const distIndex = join(ROOT, 'lib', 'dist', 'index.js');
   const built = existsSync(distIndex) ? statSync(distIndex).mtimeMs : 0;
@@ -67,12 +92,7 @@ export function ensureLibAndKernel(): void {
     if (r.status !== 0 && !existsSync(distIndex)) throw new Error(`building lib/ failed (exit ${r.status})`);
     if (r.status !== 0) console.warn('warning: lib/ has type errors (see above); running on the emitted JavaScript');
   }
-  if (!existsSync(join(KERNEL_DIR, 'kernels', 'tslab', 'kernel.json'))) {
-    run(process.execPath, [join(ROOT, 'scripts', 'setup.mjs')], 'registering the tslab kernel');
-    if (!existsSync(join(KERNEL_DIR, 'kernels', 'tslab', 'kernel.json'))) {
-      throw new Error('the tslab kernel is not registered: install Jupyter (see environment.md), then run `npm run setup`');
-    }
-  }
+  checkPrerequisites();
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Preloaded into the project's tslab kernel (`node --require scripts/kernel-preload.cjs …`, set in
- * the kernelspec by scripts/setup.mjs) to keep errors visible in notebooks. Two fixes to
+ * the kernelspec by scripts/install/kernel.ts) to keep errors visible in notebooks. Two fixes to
  * tslab 1.0.22, made by wrapping two methods of its Jupyter handler (no file of tslab changes):
  *
  * 1. A cell that throws makes tslab cancel every request that arrives in the next 200 ms

@@ -17,5 +17,7 @@ try {
   app = 'notebook';
 }
 console.log(`starting ${app} in notebooks/ with the project's tslab kernel …`);
-const child = spawn(python, ['-m', app, ...process.argv.slice(2)], { cwd: NOTEBOOK_DIR, env: jupyterEnv(), stdio: 'inherit' });
+// Jupyter refuses to run as root without --allow-root (containers, a fresh machine's root shell)
+const rootFlag = process.getuid?.() === 0 ? ['--allow-root'] : [];
+const child = spawn(python, ['-m', app, ...rootFlag, ...process.argv.slice(2)], { cwd: NOTEBOOK_DIR, env: jupyterEnv(), stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

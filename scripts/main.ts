@@ -1,15 +1,17 @@
 /**
- * The main job (`npm start`): makes the lecture's data if missing, executes every notebook
- * through the tslab kernel on the default backend choice (CPU unless a GPU is found), and
- * exports executed notebooks (build/notebooks/) and slides (build/slides/). Prints the
- * time per notebook and the total.
+ * The main job (`npm start`): checks its prerequisites first (the library built, the tslab
+ * kernel registered, a Python with Jupyter; the set-up runs when one is missing, and the job
+ * stops with what to install before any slow step), makes the lecture's data if missing,
+ * executes every notebook through the tslab kernel on the default backend choice (CPU unless
+ * a GPU is found), and exports executed notebooks (build/notebooks/) and slides
+ * (build/slides/). Prints the time per notebook and the total.
  *
  *   npm start                         # lecture profile (the lecture's parameters)
  *   npm start -- --profile quick      # CI's quick profile
  *   NSEG_JOBS=1 npm start             # one notebook at a time (default: 2 side by side on
  *                                     # ≥ 2 cores, one WebAssembly thread each; see run-notebooks.ts)
  */
-import { ensureData, listNotebooks } from './jupyter.js';
+import { ensureData, ensureLibAndKernel, listNotebooks } from './jupyter.js';
 import { defaultJobs, runNotebooksParallel } from './run-notebooks.js';
 import { exportSlides } from './export-slides.js';
 
@@ -21,6 +23,14 @@ if (profile !== 'lecture' && profile !== 'quick') {
   process.exit(2);
 }
 const t0 = performance.now();
+
+console.log('▶ prerequisites (library built, tslab kernel registered, Jupyter)');
+try {
+  ensureLibAndKernel();
+} catch (err) {
+  console.error(`main job stopped before it started: ${(err as Error).message}`);
+  process.exit(1);
+}
 
 console.log('▶ data (makes what is missing in data/)');
 const td = performance.now();

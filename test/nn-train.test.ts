@@ -15,11 +15,10 @@ import { trainModel } from '../lib/nn/train.js';
 import { patchCpuResizeNearestNeighborGrad } from '../lib/nn/kernels/cpu-resize-grad.js';
 import { buildSpotUNet, buildUNet } from '../lib/nn/unet.js';
 import { pythonHas, pythonJson } from './helpers/python.js';
+import { needs } from './helpers/needs.js';
 import { TORCH_SPOT_UNET } from './helpers/torch-unet.js';
 import { mulberry32 as rng } from '../lib/core/random.js';
 
-const HAS_SKLEARN = pythonHas('numpy', 'sklearn');
-const HAS_TORCH = pythonHas('torch', 'numpy');
 
 /** Keras' AUC and threshold metrics, written plainly (thresholds compared one by one). */
 const NUMPY_KERAS_METRICS = `
@@ -105,7 +104,8 @@ describe('Keras metrics', () => {
     p[i] = i % 97 === 0 ? 1 : Math.max(0, Math.min(1, v));
   }
 
-  it.skipIf(!HAS_SKLEARN)('match a plain numpy implementation of Keras, and sklearn roc_auc_score', () => {
+  it('match a plain numpy implementation of Keras, and sklearn roc_auc_score', (ctx) => {
+    needs(ctx, 'numpy and scikit-learn in the reference Python', pythonHas('numpy', 'sklearn'));
     const ref = pythonJson<Record<string, number> & { sk: number; batches: Record<string, number> }>(
       `${NUMPY_KERAS_METRICS}
 from sklearn.metrics import roc_auc_score
@@ -143,7 +143,8 @@ print(json.dumps(m))`,
 });
 
 describe('trainModel', () => {
-  it.skipIf(!HAS_TORCH)('follows PyTorch step by step (SGD and Adam), with Keras metric semantics', async () => {
+  it('follows PyTorch step by step (SGD and Adam), with Keras metric semantics', async (ctx) => {
+    needs(ctx, 'PyTorch in the reference Python', pythonHas('torch', 'numpy'));
     const { img, mask } = spotData(32, 32, 1);
     const template = buildSpotUNet(4);
     const init = seededWeights(template, 5);

@@ -12,30 +12,32 @@
  * The notebook is copied to build/e2e/ first, so the UI's autosave never writes outputs
  * into the source notebook (node resolves 'neutron-seg' from there as well).
  *
- * Skipped, with the reason in the test name, when Jupyter Notebook or Chromium is missing.
+ * Needs the classic Notebook in the project's Python and Chromium (`npm test` installs both):
+ * without them each test is skipped with what it needs, or fails under CI (test/helpers/needs.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, ensureLibAndKernel, jupyterEnv } from '../scripts/jupyter.js';
+import { projectChromium } from '../scripts/install/record.js';
+import { needs } from './helpers/needs.js';
+import { PYTHON, pythonHas } from './helpers/python.js';
 
 const NOTEBOOK = '01-introduction.ipynb';
-const CHROMIUM = process.env.NSEG_CHROMIUM ?? '/usr/bin/chromium';
-const PYTHON = process.env.NSEG_PYTHON ?? '/usr/bin/python3';
+const CHROMIUM = projectChromium();
 
-function hasNotebookServer(): boolean {
-  if (!existsSync(PYTHON)) return false;
-  return spawnSync(PYTHON, ['-c', 'import notebook, nbformat'], { stdio: 'ignore' }).status === 0;
-}
-
+let missingWhat: string | null | undefined;
+/** What this test needs and lacks (memoised), or null. */
 function missing(): string | null {
-  if (!hasNotebookServer()) return `Jupyter Notebook (python3 -m notebook) not found at ${PYTHON}`;
-  if (!existsSync(CHROMIUM)) return `Chromium not found at ${CHROMIUM} (set NSEG_CHROMIUM)`;
-  if (!existsSync(join(ROOT, 'notebooks', NOTEBOOK))) return `notebooks/${NOTEBOOK} does not exist`;
-  return null;
+  if (missingWhat === undefined) {
+    if (!pythonHas('notebook', 'nbformat')) missingWhat = `the classic Jupyter Notebook (python -m notebook) in ${PYTHON}`;
+    else if (CHROMIUM === null || !existsSync(CHROMIUM)) missingWhat = `Chromium (${CHROMIUM ?? 'none found; NSEG_CHROMIUM picks one'})`;
+    else missingWhat = null;
+  }
+  return missingWhat;
 }
 
 /** True when nothing listens on the port (we can bind it on 127.0.0.1). */
@@ -68,10 +70,8 @@ async function waitForServer(url: string, proc: ChildProcess, log: () => string,
   throw new Error(`Jupyter server did not answer at ${url} within ${timeoutMs / 1000} s:\n${log()}`);
 }
 
-const reason = missing();
-
-describe.skipIf(reason !== null)(
-  reason ? `notebooks e2e (skipped: ${reason})` : `notebooks e2e: ${NOTEBOOK} run from the Notebook UI in headless Chromium`,
+describe(
+  `notebooks e2e: ${NOTEBOOK} run from the Notebook UI in headless Chromium`,
   () => {
     let server: ChildProcess | undefined;
     let serverLog = '';
@@ -82,7 +82,10 @@ describe.skipIf(reason !== null)(
     let page: import('playwright-core').Page | undefined;
     const pageErrors: string[] = [];
 
+    beforeEach((ctx) => needs(ctx, missing() ?? '', missing() === null));
+
     beforeAll(async () => {
+      if (missing() !== null) return; // each test is then skipped (or fails under CI) with the reason
       ensureLibAndKernel();
       const e2eDir = join(ROOT, 'build', 'e2e');
       mkdirSync(e2eDir, { recursive: true });
@@ -111,7 +114,7 @@ describe.skipIf(reason !== null)(
       await waitForServer(`${base}/api/status`, server, () => serverLog.slice(-3000), 60_000);
 
       const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       page.on('pageerror', (e) => pageErrors.push(e.message));
     }, 120_000);

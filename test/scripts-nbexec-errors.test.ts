@@ -27,7 +27,7 @@ function hasJupyter(): boolean {
   return spawnSync(PY, ['-c', 'import nbclient, nbformat, jupyter_client'], { stdio: 'ignore' }).status === 0;
 }
 
-// Two kernelspecs: tslab as installed, and tslab with the preload (what scripts/setup.mjs writes).
+// Two kernelspecs: tslab as installed, and tslab with the preload (what scripts/install/kernel.ts writes).
 const kernels = join(dir, 'share');
 for (const [name, nodeOptions] of [
   ['tslab-stock', '--max-old-space-size=2048'],

@@ -1,15 +1,17 @@
 /**
  * The headless notebook runner (scripts/nbexec.py through the project's tslab kernel) and the
  * CI count line: a failing cell is reported with its index and error, outputs are kept up to it,
- * and scripts/ci-count.mjs prints "N passed, M failed" from the real counts.
+ * and scripts/ci-count.mjs prints "N passed, M failed, K skipped" from the real counts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT, ensureLibAndKernel, findPython, jupyterEnv } from '../scripts/jupyter.js';
+import { beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { ROOT, ensureLibAndKernel, jupyterEnv } from '../scripts/jupyter.js';
 import { notebookDependencies, runNotebooksParallel } from '../scripts/run-notebooks.js';
+import { needs } from './helpers/needs.js';
+import { PYTHON, pythonHas } from './helpers/python.js';
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
@@ -20,21 +22,17 @@ function notebook(cells: string[]): string {
   });
 }
 
-let python: string | null = null;
-try {
-  python = findPython('nbclient', 'nbformat');
-} catch {
-  python = null;
-}
+const needsJupyter = (ctx: TestContext): void => needs(ctx, 'Jupyter (nbclient) in the project Python', pythonHas('nbclient', 'nbformat'));
 
-describe.skipIf(!python)('notebook runner (needs Jupyter nbclient)', () => {
+describe('notebook runner (needs Jupyter nbclient)', () => {
+  beforeEach(needsJupyter);
   it('stops at the first failing cell and names it', () => {
     ensureLibAndKernel();
     const dir = mkdtempSync(join(tmpdir(), 'nseg-runner-'));
     const src = join(dir, 'in.ipynb');
     const dst = join(dir, 'out.ipynb');
     writeFileSync(src, notebook(['const a: number = 20;\na + 22', "throw new Error('boom in cell 1')", 'a * 2']));
-    const r = spawnSync(python!, [join(ROOT, 'scripts', 'nbexec.py'), src, dst, '--timeout', '120'], {
+    const r = spawnSync(PYTHON, [join(ROOT, 'scripts', 'nbexec.py'), src, dst, '--timeout', '120'], {
       env: jupyterEnv(),
       encoding: 'utf8',
       timeout: 180_000,
@@ -58,7 +56,7 @@ describe.skipIf(!python)('notebook runner (needs Jupyter nbclient)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nseg-runner-'));
     const src = join(dir, 'in.ipynb');
     writeFileSync(src, notebook(["const s: number = 'text';"]));
-    const r = spawnSync(python!, [join(ROOT, 'scripts', 'nbexec.py'), src, join(dir, 'out.ipynb')], {
+    const r = spawnSync(PYTHON, [join(ROOT, 'scripts', 'nbexec.py'), src, join(dir, 'out.ipynb')], {
       env: jupyterEnv(),
       encoding: 'utf8',
       timeout: 180_000,
@@ -70,7 +68,8 @@ describe.skipIf(!python)('notebook runner (needs Jupyter nbclient)', () => {
   });
 });
 
-describe.skipIf(!python)('parallel runner (needs Jupyter nbclient)', () => {
+describe('parallel runner (needs Jupyter nbclient)', () => {
+  beforeEach(needsJupyter);
   it('runs two notebooks at once, a dependent one after its dependency, and reports each', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nseg-par-'));
     const log = join(dir, 'times.log');
@@ -105,16 +104,62 @@ describe.skipIf(!python)('parallel runner (needs Jupyter nbclient)', () => {
 });
 
 describe('ci-count', () => {
-  it('adds vitest and notebook counts and fails on a failed run', () => {
+  const count = (dir: string, v: string, n: string, ...statuses: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'ci-count.mjs'), join(dir, v), join(dir, n), ...statuses], { encoding: 'utf8' });
+
+  it('adds vitest and notebook counts, shows skipped tests with what they need, and fails on a failed run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nseg-ci-'));
-    writeFileSync(join(dir, 'v.json'), JSON.stringify({ numPassedTests: 7, numFailedTests: 1, testResults: [{ status: 'failed', assertionResults: [] }] }));
+    writeFileSync(
+      join(dir, 'v.json'),
+      JSON.stringify({
+        numPassedTests: 7,
+        numFailedTests: 1,
+        numPendingTests: 2,
+        numTodoTests: 1,
+        testResults: [
+          { status: 'failed', name: 'broken.test.ts', message: 'SyntaxError: x', assertionResults: [] },
+          {
+            status: 'passed',
+            name: 'a.test.ts',
+            assertionResults: [
+              { status: 'passed', fullName: 'a works', meta: {} },
+              { status: 'skipped', fullName: 'a matches numpy', meta: { needs: 'needs numpy in the reference Python (the test command installs it)' } },
+              { status: 'skipped', fullName: 'a quietly', meta: {} },
+              { status: 'todo', fullName: 'a later', meta: {} },
+            ],
+          },
+        ],
+      }),
+    );
     writeFileSync(join(dir, 'n.json'), JSON.stringify({ passed: 3, failed: 0 }));
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ci-count.mjs'), join(dir, 'v.json'), join(dir, 'n.json'), '1'], { encoding: 'utf8' });
-    expect(r.stdout.trim()).toBe('10 passed, 2 failed');
+    const r = count(dir, 'v.json', 'n.json', '1');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.pop()).toBe('10 passed, 2 failed, 3 skipped');
+    expect(lines).toEqual([
+      'skipped: a matches numpy: needs numpy in the reference Python (the test command installs it)',
+      'skipped: a quietly: skipped, no reason given',
+      'skipped: a later: todo, no reason given',
+    ]);
+    expect(r.stderr).toContain('broken.test.ts: failed to load: SyntaxError: x');
     expect(r.status).toBe(1);
-    // No vitest report (type-check or build failed first): counted as a failure.
-    const missing = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ci-count.mjs'), join(dir, 'missing.json'), join(dir, 'n.json'), '0'], { encoding: 'utf8' });
-    expect(missing.stdout.trim()).toBe('3 passed, 1 failed');
+  });
+
+  it('counts a failed command that no counted test shows, and a missing vitest report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nseg-ci-'));
+    writeFileSync(join(dir, 'v.json'), JSON.stringify({ numPassedTests: 4, numFailedTests: 0, numPendingTests: 0, testResults: [] }));
+    writeFileSync(join(dir, 'n.json'), JSON.stringify({ passed: 3, failed: 0 }));
+    const clean = count(dir, 'v.json', 'n.json', '0', '0');
+    expect(clean.stdout.trim()).toBe('7 passed, 0 failed, 0 skipped');
+    expect(clean.status).toBe(0);
+    // the test command failed outside the counted tests (type-check, build)
+    expect(count(dir, 'v.json', 'n.json', '2', '0').stdout.trim()).toBe('7 passed, 1 failed, 0 skipped');
+    // the README's first command (set-up and main job) failed: one failure of its own
+    const main = count(dir, 'v.json', 'n.json', '0', '1');
+    expect(main.stdout.trim()).toBe('7 passed, 1 failed, 0 skipped');
+    expect(main.status).toBe(1);
+    // no vitest report (type-check or build failed first): counted as a failure
+    const missing = count(dir, 'missing.json', 'n.json', '0');
+    expect(missing.stdout.trim()).toBe('3 passed, 1 failed, 0 skipped');
     expect(missing.status).toBe(1);
   });
 });

@@ -6,26 +6,27 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { BUILD_SLIDES, findPython } from '../scripts/jupyter.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BUILD_SLIDES } from '../scripts/jupyter.js';
 import { runNotebooks } from '../scripts/run-notebooks.js';
 import { exportSlides } from '../scripts/export-slides.js';
+import { projectChromium } from '../scripts/install/record.js';
+import { needs } from './helpers/needs.js';
+import { pythonHas } from './helpers/python.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-let ready = existsSync(CHROMIUM);
-try {
-  findPython('nbclient', 'nbconvert');
-} catch {
-  ready = false;
-}
+const CHROMIUM = projectChromium();
 
-describe.skipIf(!ready)('slides export (needs Jupyter nbconvert and Chromium)', () => {
+describe('slides export (needs Jupyter nbconvert and Chromium)', () => {
+  beforeEach((ctx) => {
+    needs(ctx, 'Jupyter (nbclient, nbconvert) in the project Python', pythonHas('nbclient', 'nbconvert'));
+    needs(ctx, `Chromium (${CHROMIUM ?? 'none found; NSEG_CHROMIUM picks one'})`, CHROMIUM !== null && existsSync(CHROMIUM));
+  });
   it('exports 00-environment and shows its first slide offline', async () => {
     const [run] = runNotebooks(['00-environment.ipynb'], 'quick', 300);
     expect(run?.ok, run?.error).toBe(true);
     const [file] = exportSlides(['00-environment.ipynb']);
     expect(file).toBe(join(BUILD_SLIDES, '00-environment.slides.html'));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
     try {
       const page = await browser.newPage();
       const external: string[] = [];

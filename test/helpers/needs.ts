@@ -5,7 +5,8 @@
  * - elsewhere the test is skipped, with a note saying what it needs, and the skip is counted.
  *
  * The test command's set-up installs every reference (see environment.md), so in CI the
- * skipped count is 0.
+ * skipped count is 0. The note is also kept in the test's meta (`meta.needs` in vitest's JSON
+ * report), from which `npm test` and CI list every skipped test with what it needs.
  *
  * @example
  * it('matches numpy', (ctx) => {
@@ -29,6 +30,7 @@ export const IN_CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 export function needs(ctx: TestContext, what: string, present: boolean, hint = 'the test command installs it'): void {
   if (present) return;
   const note = `needs ${what} (${hint})`;
+  (ctx.task.meta as Record<string, unknown>).needs = note;
   if (IN_CI) throw new Error(`missing reference under CI: ${note}`);
   ctx.skip(note);
 }

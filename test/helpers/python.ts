@@ -1,17 +1,22 @@
 /**
- * Runs the reference implementations (Debian's numpy, astropy, scikit-image,
- * scikit-learn on /usr/bin/python3) from tests and benchmarks. They are references
- * only, never part of the product.
+ * Runs the reference implementations (numpy, SciPy, scikit-image, scikit-learn, astropy,
+ * matplotlib, PyTorch) from tests and benchmarks. They are references only, never part of the
+ * product.
+ *
+ * The interpreter is the one the set-up chose (`npm test` installs the references into it):
+ * NSEG_PYTHON, else the choice recorded in .kernel/setup.json (see scripts/install/record.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { probePython } from '../../scripts/install/python.js';
+import { projectPython } from '../../scripts/install/record.js';
 
-/** The interpreter with Debian's scientific packages (override with REFERENCE_PYTHON). */
-export const PYTHON = process.env.REFERENCE_PYTHON ?? '/usr/bin/python3';
+/** The interpreter with the reference packages (override with NSEG_PYTHON). */
+export const PYTHON = projectPython();
 
 /** Runs a Python script (text) with arguments; returns stdout. Throws with stderr on failure. */
 export function runPython(script: string, args: readonly string[] = [], timeoutMs = 300_000): string {
-  if (!existsSync(PYTHON)) throw new Error(`reference Python not found at ${PYTHON}`);
+  if (PYTHON.includes('/') && !existsSync(PYTHON)) throw new Error(`reference Python not found at ${PYTHON}`);
   try {
     return execFileSync(PYTHON, ['-c', script, ...args], {
       encoding: 'utf8',
@@ -31,12 +36,20 @@ export function pythonJson<T>(script: string, args: readonly string[] = [], time
   return JSON.parse(out[out.length - 1]) as T;
 }
 
-/** True when every named module imports in the reference Python. */
+const seen = new Map<string, boolean>();
+/**
+ * True when every named module imports in the reference Python; false when one raises
+ * ImportError (or there is no such interpreter). Remembered per set of modules.
+ *
+ * @throws Error when the probe runs past its timeout (3 minutes) or a module fails to import
+ *   with another error: a busy machine or a broken install is not "absent"
+ */
 export function pythonHas(...modules: string[]): boolean {
-  try {
-    runPython(`import ${modules.join(', ')}`, [], 60_000);
-    return true;
-  } catch {
-    return false;
+  const key = modules.join(',');
+  let has = seen.get(key);
+  if (has === undefined) {
+    has = probePython(PYTHON, modules).missing.length === 0;
+    seen.set(key, has);
   }
+  return has;
 }

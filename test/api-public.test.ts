@@ -45,17 +45,20 @@ const ROOT_TYPES = [
   'WriteFitsOptions', 'WriteNpyOptions', 'WritePngOptions',
 ];
 const LECTURE_VALUES = [
-  'HIT_COLORS', 'HIT_NAMES', 'LATTICE_PARAMETER', 'ROOT_SPLITS', 'TOF_CLASS_NAMES', 'VESSEL_SPLITS',
-  'braggReflections', 'buildCMap', 'byProfile', 'deriveSeed', 'ensureData', 'magnifyRegion', 'makeBlobs',
-  'makeCrossImage', 'makeDarkFrame', 'makeOpenBeamFrame', 'makeRootImage', 'makeRootSet', 'makeSpotFrame',
-  'makeTofCube', 'makeVesselImage', 'makeVesselSet', 'profile', 'showHitCases', 'showHitMap',
-  'spotAnnotationRgb', 'spotMaskFromAnnotation', 'steelCrossSection', 'writeFileAtomic',
+  'ATTENUATION_SOURCE', 'ATTENUATION_TABLE', 'HIT_COLORS', 'HIT_NAMES', 'LATTICE_PARAMETER', 'ROOT_SPLITS',
+  'TOF_CLASS_NAMES', 'VESSEL_SPLITS', 'braggReflections', 'buildCMap', 'byProfile', 'deriveSeed',
+  'drawAttenuation', 'drawCamouflage', 'drawImagingSetup', 'drawMarkedSpots', 'drawRhizobox', 'ensureData',
+  'magnifyRegion', 'makeBlobs', 'makeCamouflage', 'makeCrossImage', 'makeDarkFrame', 'makeOpenBeamFrame',
+  'makeRootImage', 'makeRootSet', 'makeSpotFrame', 'makeTofCube', 'makeVesselImage', 'makeVesselSet', 'profile',
+  'showHitCases', 'showHitMap', 'spotAnnotationRgb', 'spotMaskFromAnnotation', 'steelCrossSection',
+  'writeFileAtomic',
 ];
 const LECTURE_TYPES = [
-  'BlobOptions', 'Blobs', 'BraggReflection', 'CrossImageOptions', 'CrystalStructure', 'DataGroup',
-  'EnsureDataOptions', 'EnsureDataResult', 'HitMapOptions', 'MagnifyOptions', 'Profile', 'RootImageOptions',
-  'RootSetOptions', 'SegmentationSample', 'SegmentationSet', 'SpotEventCounts', 'SpotFrame',
-  'SpotFrameOptions', 'SteelOptions', 'TofCube', 'TofCubeOptions',
+  'AttenuationOptions', 'AttenuationRow', 'BlobOptions', 'Blobs', 'BraggReflection', 'Camouflage',
+  'CamouflageOptions', 'CrossImageOptions', 'CrystalStructure', 'DataGroup', 'EnsureDataOptions',
+  'EnsureDataResult', 'HitMapOptions', 'ImagingSetupOptions', 'MagnifyOptions', 'MarkedSpotsOptions', 'Profile',
+  'RhizoboxOptions', 'RootImageOptions', 'RootSetOptions', 'SegmentationSample', 'SegmentationSet',
+  'SpotEventCounts', 'SpotFrame', 'SpotFrameOptions', 'SteelOptions', 'TofCube', 'TofCubeOptions',
 ];
 
 /** Internals that were once exported from the package root (issue 14) and must stay out. */

@@ -183,6 +183,20 @@ export class NDArray<T extends NumericArray = NumericArray> implements ArrayLike
     return this.reshape([this.size]);
   }
 
+  /**
+   * The transpose of a 2-D array (numpy's `a.T`): rows become columns. Copies.
+   *
+   * @example
+   *   NDArray.fromNested(km.centroids).transpose();   // one centroid spectrum per column, for plot()
+   */
+  transpose(): NDArray<T> {
+    if (this.ndim !== 2) throw new Error(`transpose: expected a 2-D array, got shape [${this.shape.join(', ')}]`);
+    const [r, c] = this.shape as [number, number];
+    const out = allocate(this.dtype, this.size) as T;
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = this.data[i * c + j]!;
+    return new NDArray(out, [c, r], this.dtype);
+  }
+
   /** A deep copy. */
   copy(): NDArray<T> {
     return new NDArray(this.data.slice() as T, this.shape, this.dtype);

@@ -427,7 +427,7 @@ export class Axes {
     if (![xy[0], xy[1], w, h].every(Number.isFinite)) throw new Error(`add${kind === 'rect' ? 'Rectangle' : 'Ellipse'}: xy, width and height must be finite numbers`);
     this.state.artists.push({
       kind, cx: xy[0], cy: xy[1], w, h, angle: opts.angle ?? 0,
-      edge: opts.edgecolor === undefined ? '#000000' : toHex(opts.edgecolor),
+      edge: opts.edgecolor === undefined ? '#000000' : opts.edgecolor === 'none' ? 'none' : toHex(opts.edgecolor),
       face: opts.facecolor === undefined || opts.facecolor === 'none' ? 'none' : toHex(opts.facecolor),
       width: (opts.linewidth ?? 1) * PT, alpha: opts.alpha ?? 1, dash: opts.linestyle ?? '-', label: opts.label,
     });

@@ -49,7 +49,60 @@ export function copySlideAssets(dest = join(BUILD_SLIDES, 'assets')): void {
  * Added to every slide file: code longer than the slide is wide wraps instead of running off
  * its right edge (a slide has no horizontal scroll bar; a notebook cell does).
  */
-export const SLIDE_CSS = '<style id="nseg-slides">.reveal .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }</style>';
+export const SLIDE_CSS =
+  '<style id="nseg-slides">.reveal .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }\n' +
+  // tables of results: a slide holds 15-20 rows at this size, still larger on a projector than in a notebook
+  '.reveal .jp-OutputArea-output table { font-size: 0.7em; }\n' +
+  '.reveal .jp-OutputArea-output td, .reveal .jp-OutputArea-output th { padding: 0.15em 0.5em; }\n' +
+  // the prompt column (In [3]:) costs a sixth of the slide's width; code gets it on a slide
+  '.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }</style>';
+
+/**
+ * The slide size reveal.js lays out at, then scales to the window: a projector's 1280 × 720
+ * (reveal.js' default is 960 × 700, on which a 100-character code line wraps). Written into
+ * nbconvert's `Reveal.initialize` call.
+ */
+export const SLIDE_SIZE = { width: 1280, height: 720 } as const;
+
+/**
+ * Added to every slide file after reveal.js starts: figures shrink so that a slide's content
+ * fits the slide's height (as reveal.js' `r-stretch` does for a lone element), down to half
+ * their size at most; text is never shrunk, so a slide with too much text still overflows and
+ * `npm run check-slides` reports it. Runs when the deck is ready and on every slide change,
+ * before nbconvert turns a too-tall slide into a scroll box (and undoes that box when the
+ * slide fits after all).
+ */
+export function slideFitScript(prefix: string): string {
+  return `<script id="nseg-fit">
+require(["${prefix}assets/reveal.js/dist/reveal.js"], function (Reveal) {
+  // a figure's cell also prints an empty line (tslab logs the cell's value): no blank box for it
+  Array.prototype.forEach.call(document.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]'), function (o) {
+    if (!o.textContent.trim() && !o.querySelector('img, table')) o.closest('.jp-OutputArea-child').style.display = 'none';
+  });
+  function fit() {
+    var s = Reveal.getCurrentSlide();
+    if (!s) return;
+    var H = Reveal.getConfig().height;
+    var imgs = Array.prototype.slice.call(s.querySelectorAll('.jp-OutputArea-output img'));
+    s.style.height = 'auto'; s.style.overflowY = 'visible';
+    imgs.forEach(function (im) { im.style.height = ''; im.style.width = ''; });
+    var excess = s.scrollHeight - H;
+    var total = imgs.reduce(function (a, im) { return a + im.getBoundingClientRect().height / Reveal.getScale(); }, 0);
+    if (excess > 0 && total > 0) {
+      var k = Math.max(0.5, (total - excess) / total);
+      imgs.forEach(function (im) {
+        var h = im.getBoundingClientRect().height / Reveal.getScale();
+        im.style.height = Math.floor(h * k) + 'px'; im.style.width = 'auto';
+      });
+    }
+    if (s.scrollHeight <= H) { s.style.height = ''; s.style.overflowY = ''; s.style.marginTop = ''; }
+  }
+  Reveal.on('ready', fit);
+  Reveal.on('slidechanged', fit);
+  if (Reveal.isReady()) fit();
+});
+</script>`;
+}
 
 /** Executed notebooks in build/notebooks/, exercises as `exercises/NAME.ipynb`. */
 function executedNotebooks(): string[] {
@@ -91,7 +144,10 @@ export function exportSlides(names?: readonly string[]): string[] {
     if (r.status !== 0) throw new Error(`slides: nbconvert failed for ${name}:\n${r.stderr}`);
     const out = join(BUILD_SLIDES, name.replace(/\.ipynb$/, '.slides.html'));
     const html = readFileSync(out, 'utf8');
-    if (!html.includes(SLIDE_CSS)) writeFileSync(out, html.replace('</head>', `${SLIDE_CSS}\n</head>`));
+    let page = html.includes(SLIDE_CSS) ? html : html.replace('</head>', `${SLIDE_CSS}\n</head>`);
+    page = page.replace(/Reveal\.initialize\(\{(?!\s*width)/, `Reveal.initialize({\n            width: ${SLIDE_SIZE.width}, height: ${SLIDE_SIZE.height},`);
+    if (!page.includes('id="nseg-fit"')) page = page.replace(/<\/html>\s*$/, `${slideFitScript(up)}\n</html>\n`);
+    if (page !== html) writeFileSync(out, page);
     written.push(out);
     console.log(`slides: ${out}`);
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NDArray } from '../lib/core/ndarray.js';
-import { absDiff, normalizeImage, spotCleaner, thresholdImage, tiles } from '../lib/filters/index.js';
+import { absDiff, normalizeImage, spotCleaner, splitTiles, thresholdImage } from '../lib/filters/index.js';
 import { readNpy, writeNpy } from '../lib/io/index.js';
 import { pythonJson, runPython } from './helpers/python.js';
 
@@ -88,11 +88,11 @@ print(json.dumps({"d": np.abs(a - b).tolist(), "t": (a > 0.1).tolist(), "n": n.a
   });
 });
 
-describe('tiles', () => {
+describe('splitTiles', () => {
   const img = new NDArray(Float32Array.from({ length: 7 * 10 }, (_, i) => i), [7, 10]);
 
   it('uses rows and columns each with their own size (not the row count twice)', () => {
-    const t = tiles(img, 3, 4);
+    const t = splitTiles(img, [3, 4]);
     expect(t.length).toBe(2 * 2); // whole tiles only: rows 0-5, cols 0-7
     expect(t.every((x) => x.shape[0] === 3 && x.shape[1] === 4)).toBe(true);
     const ref = pythonJson<number[][][]>(`
@@ -104,12 +104,13 @@ print(json.dumps([a[r:r+3, c:c+4].tolist() for r in range(0, 6, 3) for c in rang
   });
 
   it('returns partial edge tiles on request, and handles stacks', () => {
-    const t = tiles(img, 3, 4, { partial: true });
+    const t = splitTiles(img, [3, 4], { partial: true });
     expect(t.length).toBe(3 * 3);
     expect(t[8]!.shape).toEqual([1, 2]);
     expect(t[8]!.toNested()).toEqual([[68, 69]]);
     const stack = NDArray.zeros([4, 4, 3]);
-    expect(tiles(stack, 2).map((x) => x.shape)).toEqual([[2, 2, 3], [2, 2, 3], [2, 2, 3], [2, 2, 3]]);
-    expect(() => tiles(img, 0, 2)).toThrow(/tileRows/);
+    expect(splitTiles(stack, 2).map((x) => x.shape)).toEqual([[2, 2, 3], [2, 2, 3], [2, 2, 3], [2, 2, 3]]);
+    expect(() => splitTiles(img, [0, 2])).toThrow(/splitTiles: tile rows must be a positive integer, got 0/);
+    expect(splitTiles(NDArray.zeros([130, 200])).map((x) => x.shape)).toEqual(Array(6).fill([64, 64]));
   });
 });

@@ -120,6 +120,21 @@ print(json.dumps(y.reshape(-1).tolist()))`,
 });
 
 describe('buildUNet', () => {
+  it('passes batchNormMomentum to every batch-normalisation layer (default 0.99, as Keras)', () => {
+    const fast = buildUNet({ depth: 1, baseFilters: 2, batchNorm: true, batchNormMomentum: 0.8 });
+    const keras = buildUNet({ depth: 1, baseFilters: 2, batchNorm: true });
+    try {
+      const momenta = (m: tf.LayersModel) =>
+        m.layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => l.getConfig().momentum);
+      expect(momenta(fast)).toEqual(Array(6).fill(0.8));
+      expect(momenta(keras)).toEqual(Array(6).fill(0.99));
+    } finally {
+      fast.dispose();
+      keras.dispose();
+    }
+    expect(() => buildUNet({ batchNorm: true, batchNormMomentum: 1 })).toThrow(/buildUNet: batchNormMomentum must be in \[0, 1\), got 1/);
+  });
+
   it('builds any depth with batch norm and dropout; counts match the formula', () => {
     const opts = { depth: 3, baseFilters: 4, batchNorm: true, dropout: 0.3, outputActivation: 'sigmoid' as const, inputChannels: 2 };
     const model = buildUNet(opts);

@@ -81,6 +81,29 @@ export class NDArray<T extends NumericArray = NumericArray> implements ArrayLike
     return a instanceof NDArray ? a : new NDArray(a.data, a.shape);
   }
 
+  /**
+   * Joins arrays of one shape along a new first axis (numpy's `np.stack(arrays)`): n images
+   * `[rows, cols]` become a stack `[n, rows, cols]`.
+   *
+   * @param arrays - at least one array, all of the same shape
+   * @returns a new array `[n, ...shape]`, of the first array's dtype
+   * @example
+   *   const stack = NDArray.stack([a, b, c]);   // [3, rows, cols]
+   */
+  static stack(arrays: readonly ArrayLike2D[]): NDArray {
+    if (!Array.isArray(arrays) || arrays.length === 0) throw new Error('NDArray.stack: needs at least one array');
+    const first = NDArray.from(arrays[0]!);
+    const n = first.size;
+    arrays.forEach((a, k) => {
+      if (!a || !Array.isArray(a.shape) || a.shape.length !== first.shape.length || a.shape.some((s: number, i: number) => s !== first.shape[i])) {
+        throw new Error(`NDArray.stack: array ${k} has shape [${a?.shape?.join(', ')}], the first has [${first.shape.join(', ')}]`);
+      }
+    });
+    const out = allocate(first.dtype, n * arrays.length);
+    arrays.forEach((a, k) => (out as Float64Array).set(a.data as ArrayLike<number>, k * n));
+    return new NDArray(out, [arrays.length, ...first.shape], first.dtype);
+  }
+
   /** Builds a float32 array from nested JS arrays (1-D, 2-D or 3-D). */
   static fromNested(rows: readonly (number | readonly (number | readonly number[])[])[]): NDArray<Float32Array> {
     const shape: number[] = [];
@@ -158,6 +181,20 @@ export class NDArray<T extends NumericArray = NumericArray> implements ArrayLike
   /** 1-D view of all elements. */
   flatten(): NDArray<T> {
     return this.reshape([this.size]);
+  }
+
+  /**
+   * The transpose of a 2-D array (numpy's `a.T`): rows become columns. Copies.
+   *
+   * @example
+   *   NDArray.fromNested(km.centroids).transpose();   // one centroid spectrum per column, for plot()
+   */
+  transpose(): NDArray<T> {
+    if (this.ndim !== 2) throw new Error(`transpose: expected a 2-D array, got shape [${this.shape.join(', ')}]`);
+    const [r, c] = this.shape as [number, number];
+    const out = allocate(this.dtype, this.size) as T;
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = this.data[i * c + j]!;
+    return new NDArray(out, [c, r], this.dtype);
   }
 
   /** A deep copy. */
@@ -248,6 +285,31 @@ export class NDArray<T extends NumericArray = NumericArray> implements ArrayLike
       }
     }
     return new NDArray(out, outShape, this.dtype);
+  }
+
+  /**
+   * The array mirrored along one axis (numpy's `np.flip(a, axis)`): axis 0 turns an image upside
+   * down, axis 1 mirrors it left–right. A copy.
+   *
+   * @param axis - the axis to reverse, 0 … ndim − 1
+   * @example
+   *   const mirrored = img.flip(1);   // img[:, ::-1]
+   */
+  flip(axis: number): NDArray<T> {
+    if (!Number.isInteger(axis) || axis < 0 || axis >= this.shape.length) {
+      throw new Error(`NDArray.flip: axis must be a whole number from 0 to ${this.shape.length - 1}, got ${String(axis)}`);
+    }
+    const n = this.shape[axis]!;
+    const inner = this.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const outer = this.size / (n * inner || 1);
+    const out = this.data.slice() as T;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < n; i++) {
+        const from = (o * n + i) * inner, to = (o * n + (n - 1 - i)) * inner;
+        for (let j = 0; j < inner; j++) out[to + j] = this.data[from + j]!;
+      }
+    }
+    return new NDArray(out, this.shape, this.dtype);
   }
 
   /** Band `i` of a rows × cols × bands stack as a 2-D image (copies), like `png[:, :, 1]`. */

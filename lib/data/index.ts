@@ -1,7 +1,7 @@
 /**
  * data — the lecture's stand-in data: seeded generators of the time-of-flight cube, the
  * spot radiographs, rhizobox roots and retinal-vessel stand-ins, blobs and the cross image,
- * and `ensureData`, which writes the files in data/ (`npm run data`).
+ * Poisson counting noise for the introduction (`poissonNoise`, `noise.ts`), and `ensureData`, which writes the files in data/ (`npm run data`).
  *
  * Exported from `neutron-seg/lecture` (not from the package root: a user segments their own
  * images; these exist to teach). Internal (import by path): the generator `Rng` and its
@@ -16,6 +16,7 @@ export type { SpotEventCounts, SpotFrame, SpotFrameOptions } from './spots.js';
 export { makeRootImage, makeRootSet, makeVesselImage, makeVesselSet } from './roots.js';
 export type { RootImageOptions, RootSetOptions, SegmentationSample, SegmentationSet } from './roots.js';
 export { makeBlobs, makeCrossImage } from './blobs.js';
+export { poissonNoise } from './noise.js';
 export type { BlobOptions, Blobs, CrossImageOptions } from './blobs.js';
 export { ROOT_SPLITS, VESSEL_SPLITS, ensureData, spotMaskFromAnnotation } from './ensure.js';
 export type { DataGroup, EnsureDataOptions, EnsureDataResult } from './ensure.js';

@@ -1,6 +1,6 @@
 /**
  * Point operations and the lecture's spot-cleaning baseline: absolute difference,
- * thresholding, normalising by mean/std, `spotCleaner`, and splitting into tiles.
+ * thresholding, normalising by mean/std, `spotCleaner`, and splitting into tiles (`splitTiles`).
  *
  * Float results are float32 (the library's default image type), computed in float64 and
  * rounded once, which equals numpy's float32 arithmetic for the single operations here
@@ -136,32 +136,33 @@ export function spotCleaner(image: ArrayLike2D, threshold: number, size = 3): Sp
   return { cleaned: new NDArray(cleaned, image.shape), detection: new NDArray(det, image.shape, 'bool') };
 }
 
-/** Options for tiles. */
+/** Options of {@link splitTiles}. */
 export interface TilesOptions {
   /** Also return the partial tiles at the right and bottom edges (default false). */
   partial?: boolean;
 }
 
 /**
- * Splits an image into tiles of tileRows × tileCols, row by row (left to right, top to
- * bottom). By default only whole tiles are returned (like reshaping a cropped image).
+ * Splits an image into tiles of `size = [rows, cols]`, row by row (left to right, top to
+ * bottom), as the lecture's `splitTiles(img, size=[64, 64])`. By default only whole tiles are
+ * returned (like reshaping a cropped image).
  *
- * Note: the original lecture's helper used the tile's ROW count for both directions, so
- * non-square tiles came out tileRows × tileRows; here rows and columns each use their own
- * size.
+ * Note: the original lecture's helper used the image's ROW count for the number of tiles in
+ * both directions, so a non-square image lost columns or ran past its edge; here rows and
+ * columns each use their own count.
  *
- * @param image 2-D image or `[rows, cols, bands]` stack
- * @param tileRows tile height
- * @param tileCols tile width (default tileRows)
- * @param opts `{partial}`
- * @returns the tiles (copies), each `[tileRows, tileCols(, bands)]`
+ * @param image - 2-D image or `[rows, cols, bands]` stack
+ * @param size - tile `[rows, cols]`, or one number for square tiles; default `[64, 64]`
+ * @param opts - `{partial}`
+ * @returns the tiles (copies), each `[rows, cols(, bands)]`
  * @example
- *   const t = tiles(img, 256, 512); // 2048×2048 → 8 × 4 = 32 tiles of 256×512
+ *   const t = splitTiles(img, [64, 64]);   // 2048×2048 → 32 × 32 = 1024 tiles of 64×64
  */
-export function tiles(image: ArrayLike2D, tileRows: number, tileCols = tileRows, opts: TilesOptions = {}): NDArray[] {
-  if (!Number.isInteger(tileRows) || tileRows < 1) throw new Error(`tiles: tileRows must be a positive integer, got ${tileRows}`);
-  if (!Number.isInteger(tileCols) || tileCols < 1) throw new Error(`tiles: tileCols must be a positive integer, got ${tileCols}`);
-  if (image.shape.length !== 2 && image.shape.length !== 3) throw new Error(`tiles: image must be 2-D or 3-D, got shape [${image.shape.join(', ')}]`);
+export function splitTiles(image: ArrayLike2D, size: readonly [number, number] | number = [64, 64], opts: TilesOptions = {}): NDArray[] {
+  const [tileRows, tileCols] = typeof size === 'number' ? [size, size] : size;
+  if (!Number.isInteger(tileRows) || tileRows < 1) throw new Error(`splitTiles: tile rows must be a positive integer, got ${tileRows}`);
+  if (!Number.isInteger(tileCols) || tileCols < 1) throw new Error(`splitTiles: tile cols must be a positive integer, got ${tileCols}`);
+  if (image.shape.length !== 2 && image.shape.length !== 3) throw new Error(`splitTiles: image must be 2-D or 3-D, got shape [${image.shape.join(', ')}]`);
   const a = NDArray.from(image);
   const [R, C] = a.shape as [number, number];
   const out: NDArray[] = [];

@@ -282,3 +282,36 @@ export async function predictImage(
   }
   return new NDArray(result, outCh === 1 ? [H, W] : [H, W, outCh]);
 }
+
+/** Options of {@link predictStack}: those of {@link predictImage}, and a threshold. */
+export interface PredictStackOptions extends PredictImageOptions {
+  /** Return a uint8 mask `prediction > threshold` instead of the probabilities. */
+  threshold?: number;
+}
+
+/**
+ * Predicts every image of a stack `[n, rows, cols]` with {@link predictImage}.
+ *
+ * @param model - a tfjs LayersModel taking one channel
+ * @param images - a stack `[n, rows, cols]`
+ * @param options - those of {@link predictImage}, and `threshold`
+ * @returns float32 `[n, rows, cols]` probabilities, or a uint8 mask when `threshold` is given
+ * @example
+ *   const masks = await predictStack(unet, testImages, { threshold: 0.5 });
+ */
+export async function predictStack(model: tf.LayersModel, images: ArrayLike2D, options: PredictStackOptions = {}): Promise<NDArray> {
+  const fn = 'predictStack';
+  if (!images || !Array.isArray(images.shape) || images.shape.length !== 3) {
+    throw new Error(`${fn}: images must be a stack [n, rows, cols], got shape [${images?.shape?.join(', ')}]`);
+  }
+  const { threshold, ...imageOptions } = options;
+  if (threshold !== undefined && !Number.isFinite(threshold)) throw new Error(`${fn}: threshold must be a finite number, got ${String(threshold)}`);
+  const stack = NDArray.from(images);
+  if (stack.shape[0] === 0) throw new Error(`${fn}: images is an empty stack`);
+  const out: NDArray[] = [];
+  for (let k = 0; k < stack.shape[0]!; k++) {
+    const p = await predictImage(model, stack.slice(k), imageOptions);
+    out.push(threshold === undefined ? p : p.gt(threshold));
+  }
+  return NDArray.stack(out);
+}

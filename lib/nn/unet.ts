@@ -33,6 +33,13 @@ export interface UNetOptions {
   baseFilters?: number;
   /** Batch normalisation after every 3×3 convolution (before its ReLU; convolutions then have no bias). Default false. */
   batchNorm?: boolean;
+  /**
+   * Momentum of the batch-normalisation running averages (used at prediction). Default 0.99,
+   * Keras' and tfjs' default, which needs several hundred steps before the averages reflect the
+   * data: after 80 steps they are still about half the initial (mean 0, variance 1), and a
+   * network that trains well predicts nothing. For the short trainings of a lecture use 0.8–0.9.
+   */
+  batchNormMomentum?: number;
   /** Dropout rate after the bottleneck's convolutions (as in the original U-Net paper); 0 = none. Default 0. */
   dropout?: number;
   /** Activation of the final 1×1 convolution. Default 'sigmoid' ('relu' reproduces the lecture's spot U-Net). */
@@ -73,6 +80,7 @@ export function buildUNet(options: UNetOptions = {}): tf.LayersModel {
   const depth = options.depth ?? 2;
   const base = options.baseFilters ?? 24;
   const batchNorm = options.batchNorm ?? false;
+  const momentum = options.batchNormMomentum ?? 0.99;
   const dropout = options.dropout ?? 0;
   const outAct = options.outputActivation ?? 'sigmoid';
   const inCh = options.inputChannels ?? 1;
@@ -83,6 +91,7 @@ export function buildUNet(options: UNetOptions = {}): tf.LayersModel {
   checkInt(fn, 'inputChannels', inCh, 1);
   checkInt(fn, 'outputChannels', outCh, 1);
   checkInt(fn, 'convsPerLevel', convs, 1);
+  if (!(momentum >= 0 && momentum < 1)) throw new Error(`${fn}: batchNormMomentum must be in [0, 1), got ${String(momentum)}`);
   if (!(dropout >= 0 && dropout < 1)) throw new Error(`${fn}: dropout must be in [0, 1), got ${String(dropout)}`);
   const acts: readonly string[] = ['relu', 'sigmoid', 'linear', 'softmax', 'tanh'];
   if (!acts.includes(outAct)) throw new Error(`${fn}: outputActivation must be one of ${acts.join(', ')}, got '${String(outAct)}'`);
@@ -94,7 +103,7 @@ export function buildUNet(options: UNetOptions = {}): tf.LayersModel {
         y = tf.layers
           .conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false })
           .apply(y) as tf.SymbolicTensor;
-        y = tf.layers.batchNormalization({ axis: -1 }).apply(y) as tf.SymbolicTensor;
+        y = tf.layers.batchNormalization({ axis: -1, momentum }).apply(y) as tf.SymbolicTensor;
         y = tf.layers.activation({ activation: 'relu' }).apply(y) as tf.SymbolicTensor;
       } else {
         y = tf.layers

@@ -88,6 +88,31 @@ export interface PatchArtist {
   dash: Dash;
   label?: string;
 }
+/** A filled polygon (matplotlib's `ax.fill`). */
+export interface PolygonArtist {
+  kind: 'polygon';
+  xs: Float64Array;
+  ys: Float64Array;
+  edge: string;
+  face: string;
+  width: number;
+  alpha: number;
+  dash: Dash;
+  label?: string;
+}
+/** An arrow from (x, y) to (x + dx, y + dy); its head is sized in points, so it keeps its shape at any aspect. */
+export interface ArrowArtist {
+  kind: 'arrow';
+  x: number;
+  y: number;
+  dx: number;
+  dy: number;
+  color: string;
+  width: number;
+  head: number;
+  alpha: number;
+  dash: Dash;
+}
 export interface TextArtist {
   kind: 'text';
   x: number;
@@ -101,7 +126,8 @@ export interface TextArtist {
   rotation: number;
   weight: 'normal' | 'bold';
 }
-export type Artist = ImageArtist | LineArtist | ScatterArtist | BarsArtist | RefLineArtist | PatchArtist | TextArtist;
+export type Artist =
+  ImageArtist | LineArtist | ScatterArtist | BarsArtist | RefLineArtist | PatchArtist | PolygonArtist | ArrowArtist | TextArtist;
 
 /** Space a panel needs around its box for ticks, labels, title and colour bar. */
 export interface Decorations {

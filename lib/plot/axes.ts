@@ -25,7 +25,7 @@ import { isArrayLike2D, isSeries, toF64, toSeriesList } from './series.js';
 import { STYLE, luminance, parseFmt } from './style.js';
 import { PT, formatNumber } from './text.js';
 import type {
-  Box, ColorbarOptions, HeatmapOptions, Hist2dOptions, Hist2dResult, HistOptions, HistResult, ImshowOptions,
+  ArrowOptions, Box, ColorbarOptions, HeatmapOptions, Hist2dOptions, Hist2dResult, HistOptions, HistResult, ImshowOptions,
   LegendEntry, LegendOptions, Mappable, MarkerName, PatchOptions, PlotOptions, RefLineOptions, ScatterOptions,
   Series, TextOptions,
 } from './types.js';
@@ -427,9 +427,51 @@ export class Axes {
     if (![xy[0], xy[1], w, h].every(Number.isFinite)) throw new Error(`add${kind === 'rect' ? 'Rectangle' : 'Ellipse'}: xy, width and height must be finite numbers`);
     this.state.artists.push({
       kind, cx: xy[0], cy: xy[1], w, h, angle: opts.angle ?? 0,
-      edge: opts.edgecolor === undefined ? '#000000' : toHex(opts.edgecolor),
+      edge: opts.edgecolor === undefined ? '#000000' : opts.edgecolor === 'none' ? 'none' : toHex(opts.edgecolor),
       face: opts.facecolor === undefined || opts.facecolor === 'none' ? 'none' : toHex(opts.facecolor),
       width: (opts.linewidth ?? 1) * PT, alpha: opts.alpha ?? 1, dash: opts.linestyle ?? '-', label: opts.label,
+    });
+  }
+
+  /**
+   * A filled polygon through the points (xs[i], ys[i]), closed back to the first (matplotlib's
+   * `ax.fill`). Default: filled with the next colour of the cycle, no edge.
+   *
+   * @param xs - x coordinates (data units)
+   * @param ys - y coordinates, as many as xs
+   * @param opts - facecolor, edgecolor (default 'none'), linewidth, alpha, linestyle, label
+   * @example
+   *   ax.fill([0, 4, 3, 1], [0, 0, 2, 2], { facecolor: 'lightgrey', edgecolor: 'black' });  // a trapezoid
+   */
+  fill(xs: Series, ys: Series, opts: PatchOptions = {}): void {
+    const x = toF64(xs, 'fill: xs');
+    const y = toF64(ys, 'fill: ys');
+    if (x.length !== y.length || x.length < 3) throw new Error(`fill: xs and ys must have the same length, at least 3 points; got ${x.length} and ${y.length}`);
+    if (!x.every(Number.isFinite) || !y.every(Number.isFinite)) throw new Error('fill: every coordinate must be a finite number');
+    this.state.artists.push({
+      kind: 'polygon', xs: x, ys: y,
+      face: opts.facecolor === undefined ? toHex(this.nextPatchColor()) : opts.facecolor === 'none' ? 'none' : toHex(opts.facecolor),
+      edge: opts.edgecolor === undefined || opts.edgecolor === 'none' ? 'none' : toHex(opts.edgecolor),
+      width: (opts.linewidth ?? 1) * PT, alpha: opts.alpha ?? 1, dash: opts.linestyle ?? '-', label: opts.label,
+    });
+  }
+
+  /**
+   * An arrow from (x, y) to (x + dx, y + dy) in data units, with a filled head whose size is
+   * in points, so it keeps its shape whatever the panel's aspect (like matplotlib's
+   * `annotate` arrows).
+   *
+   * @param opts - color (default black), linewidth (points, default 1.5), headlength (points), alpha, linestyle
+   * @example
+   *   ax.arrow(0, 0, 5, 0, { color: 'tab:red' });   // a horizontal arrow pointing right
+   */
+  arrow(x: number, y: number, dx: number, dy: number, opts: ArrowOptions = {}): void {
+    if (![x, y, dx, dy].every(Number.isFinite)) throw new Error('arrow: x, y, dx and dy must be finite numbers');
+    const lw = opts.linewidth ?? 1.5;
+    if (!(lw > 0)) throw new Error(`arrow: linewidth must be > 0, got ${String(opts.linewidth)}`);
+    this.state.artists.push({
+      kind: 'arrow', x, y, dx, dy, color: toHex(opts.color ?? 'black'), width: lw * PT,
+      head: (opts.headlength ?? 4 * lw + 4) * PT, alpha: opts.alpha ?? 1, dash: opts.linestyle ?? '-',
     });
   }
 

@@ -4,7 +4,7 @@
  *
  * Public: `subplots`, `figure`, `Figure` (`figure.ts`); `Axes`, the face of every drawing
  * call (`axes.ts`); colour maps (`colors.ts`); `plot`, `plotlyFigure` (`plotly.ts`); the
- * option and result types (`types.ts`).
+ * option and result types (`types.ts`); a U-Net drawn from its model, `drawUNet` (`diagram.ts`).
  *
  * Where the work is done, one job per module (as matplotlib splits `axes`, `legend`,
  * `colorbar`, `ticker`, `text`, `_tight_layout` and the backends):
@@ -19,12 +19,14 @@
  */
 export { Figure, figure, subplots } from './figure.js';
 export { Axes } from './axes.js';
+export { drawUNet, unetDiagram } from './diagram.js';
+export type { DiagramArrow, DiagramBox, UNetDiagram } from './diagram.js';
 export { Colormap, getColormap } from './colors.js';
 export type { CmapSpec, ColorSpec } from './colors.js';
 export { plot, plotlyFigure } from './plotly.js';
 export type { PlotlyLayout, PlotlyTrace } from './plotly.js';
 export type {
-  ColorbarOptions, FigureLegendOptions, FigureOptions, HeatmapOptions, Hist2dOptions, Hist2dResult, HistOptions,
+  ArrowOptions, ColorbarOptions, FigureLegendOptions, FigureOptions, HeatmapOptions, Hist2dOptions, Hist2dResult, HistOptions,
   HistResult, ImshowOptions, LegendLoc, LegendOptions, Mappable, MarkerName, PatchOptions, PlotOptions,
   RefLineOptions, ScatterOptions, Series, TextOptions,
 } from './types.js';

@@ -67,6 +67,13 @@ function dataLimits(artists: readonly Artist[]): { x0: number; x1: number; y0: n
         upd(a.cx - a.w / 2, a.cy - a.h / 2);
         upd(a.cx + a.w / 2, a.cy + a.h / 2);
         break;
+      case 'polygon':
+        for (let i = 0; i < a.xs.length; i++) upd(a.xs[i], a.ys[i]);
+        break;
+      case 'arrow':
+        upd(a.x, a.y);
+        upd(a.x + a.dx, a.y + a.dy);
+        break;
       default:
         break;
     }

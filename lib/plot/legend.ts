@@ -17,14 +17,14 @@ export function legendEntries(artists: readonly Artist[], labels?: readonly stri
   const out: LegendEntry[] = [];
   let k = 0;
   for (const a of artists) {
-    if (a.kind === 'image' || a.kind === 'text') continue;
+    if (a.kind === 'image' || a.kind === 'text' || a.kind === 'arrow') continue;
     const label = labels ? labels[k++] : a.label;
     if (label === undefined || label === '' || label.startsWith('_')) continue;
     if (a.kind === 'line') out.push({ label, kind: a.dash === 'none' || a.dash === '' ? 'marker' : 'line', color: a.color, linestyle: a.dash, marker: a.marker, alpha: a.alpha, linewidth: a.width });
     else if (a.kind === 'scatter') out.push({ label, kind: 'marker', color: typeof a.colors === 'string' ? a.colors : a.colors[0] ?? '#000000', marker: a.marker, alpha: a.alpha });
     else if (a.kind === 'bars') out.push({ label, kind: 'patch', color: a.color, alpha: a.alpha });
     else if (a.kind === 'vline' || a.kind === 'hline') out.push({ label, kind: 'line', color: a.color, linestyle: a.dash, alpha: a.alpha, linewidth: a.width });
-    else if (a.kind === 'ellipse' || a.kind === 'rect') out.push({ label, kind: 'patch', color: a.face === 'none' ? a.edge : a.face, alpha: a.alpha });
+    else if (a.kind === 'ellipse' || a.kind === 'rect' || a.kind === 'polygon') out.push({ label, kind: 'patch', color: a.face === 'none' ? a.edge : a.face, alpha: a.alpha });
   }
   return out;
 }

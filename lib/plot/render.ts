@@ -167,6 +167,25 @@ function renderArtist(a: Artist, sx: Scale, sy: Scale, box: Box): string {
         ? `<ellipse cx="${f2(cx)}" cy="${f2(cy)}" rx="${f2(rw)}" ry="${f2(rh)}" ${style}/>`
         : `<rect x="${f2(cx - rw)}" y="${f2(cy - rh)}" width="${f2(2 * rw)}" height="${f2(2 * rh)}" ${style}/>`;
     }
+    case 'polygon': {
+      let d = '';
+      for (let i = 0; i < a.xs.length; i++) d += `${i ? 'L' : 'M'}${f2(sx(a.xs[i]))} ${f2(sy(a.ys[i]))}`;
+      const da = dashArray(a.dash, a.width);
+      const stroke = a.edge === 'none' ? 'stroke="none"' : `stroke="${a.edge}" stroke-width="${f2(a.width)}"${da ? ` stroke-dasharray="${da}"` : ''}`;
+      return `<path d="${d}Z" fill="${a.face}" ${stroke} stroke-linejoin="round"${op(a.alpha)}/>`;
+    }
+    case 'arrow': {
+      const x0 = sx(a.x), y0 = sy(a.y), x1 = sx(a.x + a.dx), y1 = sy(a.y + a.dy);
+      const len = Math.hypot(x1 - x0, y1 - y0);
+      if (!(len > 0)) return '';
+      const ux = (x1 - x0) / len, uy = (y1 - y0) / len;
+      const head = Math.min(a.head, len);
+      const bx = x1 - ux * head, by = y1 - uy * head;
+      const hw = head * 0.45;
+      const da = dashArray(a.dash, a.width);
+      return `<path d="M${f2(x0)} ${f2(y0)}L${f2(bx)} ${f2(by)}" fill="none" stroke="${a.color}" stroke-width="${f2(a.width)}"${da ? ` stroke-dasharray="${da}"` : ''}${op(a.alpha)}/>` +
+        `<path d="M${f2(x1)} ${f2(y1)}L${f2(bx - uy * hw)} ${f2(by + ux * hw)}L${f2(bx + uy * hw)} ${f2(by - ux * hw)}Z" fill="${a.color}"${op(a.alpha)}/>`;
+    }
     case 'text': {
       const px = a.axesCoords ? box.x + a.x * box.w : sx(a.x);
       const py = a.axesCoords ? box.y + (1 - a.y) * box.h : sy(a.y);

@@ -150,6 +150,18 @@ export interface PatchOptions {
   linestyle?: '-' | '--' | ':' | '-.';
 }
 
+/** Options of {@link Axes.arrow}. */
+export interface ArrowOptions {
+  /** colour of line and head (default black) */
+  color?: ColorSpec;
+  /** line width in points (default 1.5) */
+  linewidth?: number;
+  /** length of the head in points (default 4 × linewidth + 4) */
+  headlength?: number;
+  alpha?: number;
+  linestyle?: '-' | '--' | ':' | '-.';
+}
+
 /** Options of {@link Axes.text}. */
 export interface TextOptions {
   color?: ColorSpec;

@@ -14,7 +14,7 @@ import { randomCrops } from '../lib/nn/datasets.js';
 import { bceLoss } from '../lib/nn/losses.js';
 import { predictImage, predictStack } from '../lib/nn/prep.js';
 import { trainModel } from '../lib/nn/train.js';
-import { freezeEncoder, transferWeights, unfreezeAll } from '../lib/nn/transfer.js';
+import { freezeEncoder, transferWeights, unfreezeAll, withWeightSeed } from '../lib/nn/transfer.js';
 import { buildUNet } from '../lib/nn/unet.js';
 
 function set(n: number, seed: number): { images: NDArray<Float32Array>; masks: NDArray<Float32Array> } {
@@ -52,7 +52,8 @@ describe('fitRandomCrops', () => {
   });
 
   it('keeps frozen layers fixed, and trains them after unfreezing with a new optimiser', async () => {
-    const model = buildUNet({ depth: 2, baseFilters: 2, outputActivation: 'sigmoid' });
+    // seeded: with 2 filters, an unlucky draw leaves a ReLU dead and a kernel without gradient
+    const model = withWeightSeed(2018, () => buildUNet({ depth: 2, baseFilters: 2, outputActivation: 'sigmoid' }));
     const train = set(2, 4);
     const snapshot = () => model.getWeights().map((w) => Array.from(w.dataSync()));
     const before = snapshot();

@@ -30,11 +30,12 @@ import { encodeTiff } from './bytes.js';
 import type { FuzzRequest } from './child.js';
 import { type Budget, ReaderPool, type Verdict, isDocumentedError } from './harness.js';
 import { type Format, mutate } from './mutate.js';
+import { projectPython } from '../install/record.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The interpreter with numpy, astropy, Pillow and tifffile (override with REFERENCE_PYTHON). */
-export const REFERENCE_PYTHON = process.env.REFERENCE_PYTHON ?? '/usr/bin/python3';
+/** The interpreter with numpy, astropy, Pillow and tifffile: the project's Python (NSEG_PYTHON, or the set-up's choice). */
+export const REFERENCE_PYTHON = projectPython();
 
 const READER: Readonly<Record<Format, FuzzRequest['reader']>> = { npy: 'readNpy', fits: 'readFits', png: 'readPng', tiff: 'readTiff' };
 const EXT: Readonly<Record<Format, string>> = { npy: 'npy', fits: 'fits', png: 'png', tiff: 'tif' };

@@ -28,7 +28,7 @@ import { VENV_PYTHON, readRecord } from './record.js';
 /** Modules the main job needs (notebook runner, slides export, kernel registration). */
 export const JUPYTER_MODULES = ['nbclient', 'nbformat', 'nbconvert', 'ipykernel', 'jupyter_client'] as const;
 /** Modules only the tests and benchmarks need (the references, and the classic Notebook UI). */
-export const TEST_MODULES = ['numpy', 'scipy', 'skimage', 'sklearn', 'astropy', 'matplotlib', 'xraylib', 'periodictable', 'torch', 'notebook'] as const;
+export const TEST_MODULES = ['numpy', 'scipy', 'skimage', 'sklearn', 'astropy', 'matplotlib', 'xraylib', 'periodictable', 'PIL', 'tifffile', 'torch', 'notebook'] as const;
 
 /** What pip installs for a missing module (groups: Jupyter comes as one set). */
 const PIP_FOR: Record<string, string[]> = {
@@ -46,6 +46,9 @@ const PIP_FOR: Record<string, string[]> = {
   // the attenuation chart's table is checked against these (X-ray and neutron cross sections)
   xraylib: ['xraylib'],
   periodictable: ['periodictable'],
+  // the readers' fuzz test decodes every mutated PNG and TIFF with these too
+  PIL: ['pillow'],
+  tifffile: ['tifffile'],
   // the end-to-end test drives the classic Notebook UI (Notebook 7 is JupyterLab-based)
   notebook: ['notebook<7'],
   torch: ['torch'],
@@ -71,6 +74,8 @@ const APT_FOR: Record<string, string[]> = {
   matplotlib: ['python3-matplotlib'],
   xraylib: ['python3-xraylib'],
   periodictable: ['python3-periodictable'],
+  PIL: ['python3-pil'],
+  tifffile: ['python3-tifffile'],
   torch: ['python3-torch'],
 };
 

@@ -63,15 +63,15 @@ type Conv2DAttrs = {
 };
 
 /**
- * The forward tile for this adapter and geometry: 8 columns × 8 channels (vec4 channels) on
- * every adapter. Larger tiles ran at most 1.2× faster on lavapipe but took 6× longer to compile
- * (97 s instead of 17 s of CPU for the U-Net's first step with a cold shader cache: LLVM's
- * register allocation on the unrolled tile), see bench/UNET-PERF.md. A software adapter runs
- * each workgroup on one CPU thread, so it gets small workgroups (more of them to share out); a
- * GPU gets 32 invocations per workgroup.
+ * The forward tile for this adapter and geometry. A software adapter runs each workgroup on one
+ * CPU thread, so it gets small workgroups (8 invocations: more of them to share out) and
+ * 16 columns × 8 channels per invocation: on an idle machine that made the U-Net step 0.24 of the
+ * stock kernels' time instead of 0.26–0.27 with 8 columns, and a cold shader cache cost 2 s more
+ * (the bench's whole run: 28.5 s instead of 26.6 s; W11 in bench/UNET-PERF.md). A GPU gets 32
+ * invocations per workgroup and 8 columns × 8 channels (untuned: no GPU was lent yet).
  */
 function forwardTile(backend: WebGPUBackend, g: ConvGeometry): ConvTile {
-  return defaultConvTile(g, isSoftwareAdapter(backend) ? 8 : 32);
+  return isSoftwareAdapter(backend) ? defaultConvTile(g, 8, 16) : defaultConvTile(g, 32);
 }
 
 function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {

@@ -72,14 +72,14 @@ export function largestDivisorAtMost(n: number, max: number): number {
 }
 
 /**
- * The tile used for a geometry: 8 columns × 8 channels when the output channels come in quads
- * (4 when their number of quads is odd), 16 columns × 1 channel otherwise, and `wg`
- * invocations per workgroup. It depends on the channel count only through its divisibility,
- * not on the image size, so few pipelines serve many shapes.
+ * The tile used for a geometry: `tp` columns (default 8) × 8 channels when the output channels
+ * come in quads (4 when their number of quads is odd), 16 columns × 1 channel otherwise, and
+ * `wg` invocations per workgroup. It depends on the channel count only through its
+ * divisibility, not on the image size, so few pipelines serve many shapes.
  */
-export function defaultConvTile(g: ConvGeometry, wg = 32): ConvTile {
+export function defaultConvTile(g: ConvGeometry, wg = 32, tp = 8): ConvTile {
   if (g.outC % 4 !== 0) return { tp: 16, tc: 1, wg };
-  return { tp: 8, tc: 4 * largestDivisorAtMost(g.outC / 4, 2), wg };
+  return { tp, tc: 4 * largestDivisorAtMost(g.outC / 4, 2), wg };
 }
 
 /**

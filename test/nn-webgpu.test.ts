@@ -137,7 +137,7 @@ describe('webgpu on lavapipe: backend selection', () => {
 // lavapipe compiles each new WGSL pipeline in seconds (LLVM); a cold shader cache on a busy
 // 2-core machine needs more than the default 2 minutes for these
 describe('webgpu project kernels equal the cpu backend (1e-4 relative)', { timeout: 600_000 }, () => {
-  // The U-Nets' convolutions, on small odd images: 7 × 13 (not a multiple of the 8-column
+  // The U-Nets' convolutions, on small odd images: 7 × 13 (not a multiple of the 8- or 16-column
   // tile), batch 1 and 3 alternating.
   const unets: [string, () => tf.LayersModel][] = [
     ['spot U-Net (lecture, base 24)', () => buildSpotUNet(24)],

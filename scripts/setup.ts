@@ -8,7 +8,7 @@
  *   npx tsx scripts/setup.ts --dry-run [--test]   # say what would be installed; change nothing
  *
  * What it installs, and how, is in the modules of scripts/install/ (Python and Jupyter:
- * python.ts; Chromium: browser.ts; lavapipe: vulkan.ts; LLVM 14: wasm-tools.ts; apt-get: debian.ts) and in
+ * python.ts; Chromium: browser.ts; lavapipe: vulkan.ts; LLVM 14: wasm-tools.ts; git: git.ts; apt-get: debian.ts) and in
  * environment.md. It prints each thing it installs and why; where nothing can be installed it
  * stops with one message naming the commands to run (exit 1). Running it again on a machine it
  * has set up installs and writes nothing. Its choices (which Python, which Chromium) are kept
@@ -19,8 +19,9 @@ import { chromiumCommand, setUpChromium } from './install/browser.js';
 import { KERNEL_DIR, KERNEL_JSON, registerKernel } from './install/kernel.js';
 import { JUPYTER_MODULES, SetupStop, TEST_MODULES, setUpPython } from './install/python.js';
 import { RECORD_FILE, updateRecord } from './install/record.js';
-import { lavapipeCommand, setUpLavapipe } from './install/vulkan.js';
+import { lavapipeCommand, lavapipeMissing, setUpLavapipe } from './install/vulkan.js';
 import { setUpWasmTools, wasmToolsCommand } from './install/wasm-tools.js';
+import { gitCommand, setUpGit } from './install/git.js';
 
 const args = process.argv.slice(2);
 for (const a of args) {
@@ -60,12 +61,19 @@ async function main(): Promise<number> {
       problems.push(`Chromium for the browser tests: ${(e as Error).message}\n    run: ${chromiumCommand()}`);
     }
     try {
+      const had = lavapipeMissing() === null;
       setUpLavapipe(dryRun);
+      if (!had) wrote.push('lavapipe (apt-get)');
     } catch (e) {
       problems.push(`lavapipe for the WebGPU tests: ${(e as Error).message}\n    run: ${lavapipeCommand()}`);
     }
     try {
-      setUpWasmTools(dryRun);
+      if (setUpGit(dryRun)) wrote.push('git (apt-get)');
+    } catch (e) {
+      problems.push(`git for the .gitignore test: ${(e as Error).message}\n    run: ${gitCommand()}`);
+    }
+    try {
+      if (setUpWasmTools(dryRun)) wrote.push('LLVM 14 (apt-get)');
     } catch (e) {
       problems.push(`LLVM 14 for the SIMD kernels' rebuild test: ${(e as Error).message}\n    run: ${wasmToolsCommand()}`);
     }

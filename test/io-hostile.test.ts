@@ -7,7 +7,7 @@
  * its test instead of taking the test run down.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -401,9 +401,20 @@ describe('temporary files of killed writers do not outlive the next write', () =
     } catch {
       git = false;
     }
-    needs(ctx, 'git', git);
-    for (const p of ['data/roots/.test-images.npy.41213.1764499200000.0.tmp', '.big.fits.7.1.2.tmp']) {
-      expect(spawnSync('git', ['check-ignore', '-q', '--no-index', p], { cwd: process.cwd() }).status, p).toBe(0);
+    needs(ctx, 'git', git, 'the test command installs it on Debian and Ubuntu');
+    // in a scratch repository holding only the project's .gitignore: the tree may be a copy
+    // without .git (an archive), and the patterns are what is under test
+    const repo = mkdtempSync(join(tmpdir(), 'gitignore-'));
+    try {
+      expect(spawnSync('git', ['init', '-q', repo]).status).toBe(0);
+      copyFileSync(join(process.cwd(), '.gitignore'), join(repo, '.gitignore'));
+      for (const p of ['data/roots/.test-images.npy.41213.1764499200000.0.tmp', '.big.fits.7.1.2.tmp']) {
+        expect(spawnSync('git', ['check-ignore', '-q', '--no-index', p], { cwd: repo }).status, p).toBe(0);
+      }
+      // and a file that must stay tracked is not ignored
+      expect(spawnSync('git', ['check-ignore', '-q', '--no-index', 'data/README.md'], { cwd: repo }).status).toBe(1);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
     }
   });
 });

@@ -31,17 +31,18 @@ export function wasmToolsCommand(): string {
   return aptCommand([...WASM_TOOL_PACKAGES]);
 }
 
-/** Installs the tools where they are missing; throws with the reason when it cannot. */
-export function setUpWasmTools(dryRun = false): void {
+/** Installs the tools where they are missing (true when it did, or would); throws with the reason when it cannot. */
+export function setUpWasmTools(dryRun = false): boolean {
   const missing = wasmToolsMissing();
-  if (!missing) return;
+  if (!missing) return false;
   const rel = osRelease();
   if (!(debianFamily(rel) === 'debian' && rel.VERSION_CODENAME === 'bookworm') || !aptUsable()) {
     throw new Error(`${missing}; LLVM 14 is installed automatically on Debian 12 only (as root or with sudo)`);
   }
   say(`${missing}: installing ${WASM_TOOL_PACKAGES.join(' ')} for the SIMD kernels' rebuild test`);
-  if (dryRun) return;
+  if (dryRun) return true;
   aptInstall([...WASM_TOOL_PACKAGES]);
   const after = wasmToolsMissing();
   if (after) throw new Error(`after apt-get install: ${after}`);
+  return true;
 }

@@ -8,8 +8,8 @@
  *   npx tsx scripts/setup.ts --dry-run [--test]   # say what would be installed; change nothing
  *
  * What it installs, and how, is in the modules of scripts/install/ (Python and Jupyter:
- * python.ts; Chromium: browser.ts; lavapipe: vulkan.ts; LLVM 14: wasm-tools.ts; git: git.ts; apt-get: debian.ts) and in
- * environment.md. It prints each thing it installs and why; where nothing can be installed it
+ * python.ts; Chromium: browser.ts; lavapipe: vulkan.ts; LLVM 14: wasm-tools.ts; git: git.ts;
+ * apt-get: debian.ts) and in environment.md. It prints each thing it installs and why; where nothing can be installed it
  * stops with one message naming the commands to run (exit 1). Running it again on a machine it
  * has set up installs and writes nothing. Its choices (which Python, which Chromium) are kept
  * in .kernel/setup.json, which everything after it reads (scripts/install/record.ts).

@@ -299,34 +299,22 @@ export async function trainModel(
         }
         let pred: tf.Tensor | null = null;
         let lossT: tf.Scalar | null = null;
+        // the step's loss; keeps the prediction for the metrics
+        const forward = (): tf.Scalar => {
+          const p = model.apply(xb, { training: true }) as tf.Tensor;
+          pred = tf.keep(p);
+          return lossFn(yb, p);
+        };
         try {
           if (dev) {
-            const step = flaggedStep(
-              optimizer,
-              () => {
-                const p = model.apply(xb, { training: true }) as tf.Tensor;
-                pred = tf.keep(p);
-                return lossFn(yb, p);
-              },
-              vars,
-            );
+            const step = flaggedStep(optimizer, forward, vars);
             lossT = step.loss;
             dev.update(yb, pred!, lossT, idx.length, step.flag);
             step.flag.dispose();
             continue;
           }
           // Applied only when loss and gradients are finite: a NaN step leaves the weights as they were.
-          lossT = await finiteStep(
-            fn,
-            `epoch ${epoch + 1}, batch ${s / batchSize + 1}`,
-            optimizer,
-            () => {
-              const p = model.apply(xb, { training: true }) as tf.Tensor;
-              pred = tf.keep(p);
-              return lossFn(yb, p);
-            },
-            vars,
-          );
+          lossT = await finiteStep(fn, `epoch ${epoch + 1}, batch ${s / batchSize + 1}`, optimizer, forward, vars);
           if (!lossT || pred === null) throw new Error(`${fn}: the optimizer returned no loss`);
           const [lv, pv] = await Promise.all([lossT.data(), (pred as tf.Tensor).data()]);
           lossSum += lv[0] * idx.length;

@@ -74,25 +74,22 @@ export interface RefLineArtist {
   to: number;
   label?: string;
 }
-export interface PatchArtist {
+export interface PatchArtist extends FilledStyle {
   kind: 'ellipse' | 'rect';
   cx: number;
   cy: number;
   w: number;
   h: number;
   angle: number;
-  edge: string;
-  face: string;
-  width: number;
-  alpha: number;
-  dash: Dash;
-  label?: string;
 }
 /** A filled polygon (matplotlib's `ax.fill`). */
-export interface PolygonArtist {
+export interface PolygonArtist extends FilledStyle {
   kind: 'polygon';
   xs: Float64Array;
   ys: Float64Array;
+}
+/** The look of a filled shape (patches and polygons): edge and face colours ('none' for none), edge width in px. */
+export interface FilledStyle {
   edge: string;
   face: string;
   width: number;

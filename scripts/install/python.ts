@@ -30,13 +30,12 @@ export const JUPYTER_MODULES = ['nbclient', 'nbformat', 'nbconvert', 'ipykernel'
 /** Modules only the tests and benchmarks need (the references, and the classic Notebook UI). */
 export const TEST_MODULES = ['numpy', 'scipy', 'skimage', 'sklearn', 'astropy', 'matplotlib', 'xraylib', 'periodictable', 'PIL', 'tifffile', 'torch', 'notebook'] as const;
 
-/** What pip installs for a missing module (groups: Jupyter comes as one set). */
+/** The same packages for every missing Jupyter module: Jupyter comes as one set. */
+const forEachJupyterModule = (pkgs: string[]): Record<string, string[]> => Object.fromEntries(JUPYTER_MODULES.map((m) => [m, pkgs]));
+
+/** What pip installs for a missing module. */
 const PIP_FOR: Record<string, string[]> = {
-  nbclient: ['nbclient', 'nbconvert', 'ipykernel', 'jupyterlab'],
-  nbformat: ['nbclient', 'nbconvert', 'ipykernel', 'jupyterlab'],
-  nbconvert: ['nbclient', 'nbconvert', 'ipykernel', 'jupyterlab'],
-  ipykernel: ['nbclient', 'nbconvert', 'ipykernel', 'jupyterlab'],
-  jupyter_client: ['nbclient', 'nbconvert', 'ipykernel', 'jupyterlab'],
+  ...forEachJupyterModule(['nbclient', 'nbconvert', 'ipykernel', 'jupyterlab']),
   numpy: ['numpy'],
   scipy: ['scipy'],
   skimage: ['scikit-image'],
@@ -60,11 +59,7 @@ export const TORCH_CPU_INDEX = 'https://download.pytorch.org/whl/cpu';
 
 /** What apt-get installs for a missing module (Debian and Ubuntu package names). */
 const APT_FOR: Record<string, string[]> = {
-  nbclient: ['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'python3-ipykernel'],
-  nbformat: ['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'python3-ipykernel'],
-  nbconvert: ['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'python3-ipykernel'],
-  ipykernel: ['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'python3-ipykernel'],
-  jupyter_client: ['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'python3-ipykernel'],
+  ...forEachJupyterModule(['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'python3-ipykernel']),
   notebook: ['jupyter-notebook'],
   numpy: ['python3-numpy'],
   scipy: ['python3-scipy'],

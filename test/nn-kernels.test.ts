@@ -12,29 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { registerWasmTrainingKernels, wasmTrainingKernelOptions } from '../lib/nn/kernels/wasm-train.js';
+import { rand, relErr } from './helpers/numeric.js';
 
 type Grad = (inputs: tf.Tensor[]) => tf.Tensor[];
-
-/** max |a − b| / max |b| */
-function relErr(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return den === 0 ? num : num / den;
-}
-
-function rand(shape: number[], seed: number): { data: Float32Array; shape: number[] } {
-  let s = seed >>> 0;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s / 2 ** 32 - 0.5;
-  }
-  return { data, shape };
-}
 
 /** Runs f on both backends with the same inputs; returns per-output relative errors. */
 async function compare(inputs: { data: Float32Array; shape: number[] }[], f: Grad): Promise<number[]> {

@@ -18,6 +18,7 @@ import {
 } from '../lib/nn/losses.js';
 import { pythonHas, pythonJson } from './helpers/python.js';
 import { needs } from './helpers/needs.js';
+import { relErr } from './helpers/numeric.js';
 import { trainModel } from '../lib/nn/train.js';
 import { buildUNet } from '../lib/nn/unet.js';
 import { mulberry32 as rng } from '../lib/core/random.js';
@@ -35,17 +36,6 @@ function gradOf(loss: SegmentationLoss, y: tf.Tensor, p: tf.Tensor): Float32Arra
   const out = g.dataSync() as Float32Array;
   g.dispose();
   return out;
-}
-
-/** max |a − b| / max |b|: the relative error in the max norm. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
 }
 
 beforeAll(async () => {

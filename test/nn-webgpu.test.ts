@@ -28,6 +28,7 @@ import { trainModel } from '../lib/nn/train.js';
 import { countWebGpuWork } from '../lib/nn/kernels/webgpu/counters.js';
 import { BrokenProgramError, runProgram, type ProgramSpec } from '../lib/nn/kernels/webgpu/program.js';
 import { KerasMetricsAccumulator, KerasMetricsDeviceAccumulator } from '../lib/nn/keras-metrics.js';
+import { rand, relErr } from './helpers/numeric.js';
 
 const ICD = process.env.NSEG_LAVAPIPE_ICD ?? '/usr/share/vulkan/icd.d/lvp_icd.json';
 const LAVAPIPE = 'lavapipe (Mesa ≥ 24 software Vulkan driver)';
@@ -51,28 +52,6 @@ afterAll(async () => {
 
 function need(ctx: TestContext): void {
   needs(ctx, LAVAPIPE, ready, ready ? undefined : `${why}; the test command installs it`);
-}
-
-/** max |a − b| / max |b| */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return den === 0 ? num : num / den;
-}
-
-function rand(shape: number[], seed: number): { data: Float32Array; shape: number[] } {
-  let s = seed >>> 0;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s / 2 ** 32 - 0.5;
-  }
-  return { data, shape };
 }
 
 type Inputs = { data: Float32Array; shape: number[] }[];
